@@ -1,0 +1,150 @@
+"""AREF settings: built once at an entry point and passed down.
+
+Read from ``AREF_*`` environment variables and an optional ``.env`` file. Each pillar has its
+own section with its own prefix (``AREF_DETECTION_MTTD_TARGET_SECONDS``,
+``AREF_ABSORPTION_CIRCUIT_BREAKER_FAILURE_THRESHOLD``, ...). Defaults are the seed's.
+Invalid values raise ``InvalidInputError`` naming the variable.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from aref.errors import InvalidInputError
+from aref.scoring import RiskProfile
+
+
+def _section(prefix: str) -> SettingsConfigDict:
+    return SettingsConfigDict(env_prefix=prefix, env_file=".env", extra="ignore", frozen=True)
+
+
+class DetectionSettings(BaseSettings):
+    model_config = _section("AREF_DETECTION_")
+
+    mttd_target_seconds: float = Field(300.0, gt=0)
+    threshold_check_interval: float = Field(10.0, gt=0)
+    anomaly_check_interval: float = Field(30.0, gt=0)
+    synthetic_probe_interval: float = Field(15.0, gt=0)
+    alert_fatigue_max_per_week: int = Field(50, gt=0)
+    alert_to_action_ratio: float = Field(3.0, gt=0)
+    confirmations: int = Field(3, ge=1, description="consecutive breaches before a threshold fires")
+    error_rate_warning: float = Field(0.05, ge=0, le=1)
+    error_rate_critical: float = Field(0.15, ge=0, le=1)
+    latency_warning_ms: float = Field(300.0, ge=0)
+    latency_critical_ms: float = Field(1000.0, ge=0)
+    zscore_threshold: float = Field(3.0, gt=0)
+    slo_availability_target: float = Field(0.999, gt=0, lt=1)
+    slo_latency_target_ms: float = Field(500.0, gt=0)
+    burn_rate_window_scale: float = Field(
+        1.0, gt=0, description="multiplies every burn-rate window; <1 lets a simulation run them in seconds"
+    )
+
+
+class AbsorptionSettings(BaseSettings):
+    model_config = _section("AREF_ABSORPTION_")
+
+    blast_radius_target_pct: float = Field(95.0, ge=0, le=100)
+    circuit_breaker_failure_threshold: int = Field(5, ge=1, description="minimum calls before the rate counts")
+    circuit_breaker_failure_rate: float = Field(0.5, gt=0, le=1)
+    circuit_breaker_window_size: int = Field(20, ge=1)
+    circuit_breaker_recovery_timeout: float = Field(30.0, gt=0)
+    circuit_breaker_half_open_max_calls: int = Field(3, ge=1)
+    bulkhead_max_concurrent: int = Field(50, ge=1)
+    rate_limit_requests_per_second: float = Field(100.0, gt=0)
+    rate_limit_burst: int = Field(20, ge=1)
+
+
+class AdaptationSettings(BaseSettings):
+    model_config = _section("AREF_ADAPTATION_")
+
+    latency_target_seconds: float = Field(30.0, gt=0)
+    scale_up_cpu_threshold: float = Field(80.0, gt=0, le=100)
+    feature_flag_error_budget_trigger: float = Field(0.5, ge=0, le=1)
+    adaptation_window_seconds: float = Field(120.0, gt=0)
+    min_replicas: int = Field(1, ge=1)
+    max_replicas: int = Field(4, ge=1, description="kept small: each replica costs ~85 MB on a laptop")
+    scale_cooldown_seconds: float = Field(30.0, ge=0)
+
+
+class RecoverySettings(BaseSettings):
+    model_config = _section("AREF_RECOVERY_")
+
+    mttr_target_seconds: float = Field(900.0, gt=0)
+    t0_target_seconds: float = Field(300.0, gt=0)
+    t1_target_seconds: float = Field(900.0, gt=0)
+    t2_target_seconds: float = Field(3600.0, gt=0)
+    t3_target_seconds: float = Field(14400.0, gt=0)
+    t4_target_seconds: float = Field(14 * 86400.0, gt=0)
+    runbook_drill_interval_days: int = Field(90, ge=1)
+    runbook_dir: Path = Path("runbooks")
+
+
+class EvolutionSettings(BaseSettings):
+    model_config = _section("AREF_EVOLUTION_")
+
+    improvement_velocity_target: int = Field(8, ge=0)
+    action_completion_rate_target: float = Field(85.0, ge=0, le=100)
+    recurrence_rate_target: float = Field(10.0, ge=0, le=100)
+    post_incident_review_deadline_hours: float = Field(72.0, gt=0)
+
+
+class ArefSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="AREF_", env_file=".env", extra="ignore", frozen=True)
+
+    environment: str = "local"
+    debug: bool = False
+    log_level: str = "INFO"
+    risk_profile: RiskProfile = RiskProfile.BALANCED
+    data_dir: Path = Path.home() / ".aref"
+    store: str = Field("sqlite", pattern="^(sqlite|memory)$")
+    api_token: str | None = None
+    tick_seconds: float = Field(1.0, gt=0)
+    ray_dashboard_url: str = "http://127.0.0.1:8265"
+    detection: DetectionSettings = Field(default_factory=DetectionSettings)
+    absorption: AbsorptionSettings = Field(default_factory=AbsorptionSettings)
+    adaptation: AdaptationSettings = Field(default_factory=AdaptationSettings)
+    recovery: RecoverySettings = Field(default_factory=RecoverySettings)
+    evolution: EvolutionSettings = Field(default_factory=EvolutionSettings)
+
+    @field_validator("risk_profile", mode="before")
+    @classmethod
+    def _known_profile(cls, value: Any) -> RiskProfile:
+        return value if isinstance(value, RiskProfile) else RiskProfile.parse(str(value))
+
+
+def load_settings(**overrides: Any) -> ArefSettings:
+    """Build settings from the environment (and ``.env``); errors name the offending variable."""
+    sections: dict[str, Any] = {}
+    for name, section in _SECTIONS.items():
+        if name in overrides:
+            continue
+        try:
+            sections[name] = section()
+        except ValidationError as exc:
+            raise invalid_input_from(exc, prefix=str(section.model_config.get("env_prefix", ""))) from None
+    try:
+        return ArefSettings(**sections, **overrides)
+    except ValidationError as exc:
+        raise invalid_input_from(exc, prefix="AREF_") from None
+
+
+_SECTIONS: dict[str, type[BaseSettings]] = {
+    "detection": DetectionSettings,
+    "absorption": AbsorptionSettings,
+    "adaptation": AdaptationSettings,
+    "recovery": RecoverySettings,
+    "evolution": EvolutionSettings,
+}
+
+
+def invalid_input_from(exc: ValidationError, *, prefix: str = "", source: str | None = None) -> InvalidInputError:
+    """Turn pydantic's first error into an ``InvalidInputError`` naming its field path."""
+    first = exc.errors()[0]
+    path = ".".join(str(p) for p in first["loc"]) or "value"
+    field = f"{prefix}{path.upper().replace('.', '_')}" if prefix else path
+    message = first["msg"].removeprefix("Value error, ")
+    return InvalidInputError(field, message, source=source)

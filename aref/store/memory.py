@@ -1,0 +1,50 @@
+"""In-memory store: same contract as SQLite, nothing survives the process."""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from aref.errors import InvalidInputError
+from aref.store.protocol import Collection, collection_name
+
+
+class MemoryStore:
+    def __init__(self) -> None:
+        self._data: dict[str, dict[str, dict[str, Any]]] = {}
+
+    def put(self, collection: Collection | str, key: str, record: Mapping[str, Any]) -> None:
+        if not key:
+            raise InvalidInputError("key", "must not be empty")
+        try:
+            # same constraint as the durable store: the record must be JSON-ready
+            frozen = json.loads(json.dumps(dict(record)))
+        except (TypeError, ValueError) as exc:
+            raise InvalidInputError("record", f"not JSON-serialisable: {exc}") from None
+        self._data.setdefault(collection_name(collection), {})[key] = frozen
+
+    def get(self, collection: Collection | str, key: str) -> dict[str, Any] | None:
+        found = self._data.get(collection_name(collection), {}).get(key)
+        return copy.deepcopy(found) if found is not None else None
+
+    def list(
+        self,
+        collection: Collection | str,
+        *,
+        where: Mapping[str, Any] | None = None,
+        limit: int | None = None,
+    ) -> list[dict[str, Any]]:
+        rows = [
+            copy.deepcopy(r)
+            for r in self._data.get(collection_name(collection), {}).values()
+            if all(r.get(k) == v for k, v in (where or {}).items())
+        ]
+        return rows if limit is None else rows[:limit]
+
+    def delete(self, collection: Collection | str, key: str) -> bool:
+        return self._data.get(collection_name(collection), {}).pop(key, None) is not None
+
+    def close(self) -> None:
+        """Nothing to release."""

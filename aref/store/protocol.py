@@ -1,0 +1,56 @@
+"""The store contract every implementation honours.
+
+A store keeps JSON-compatible records in named collections, keyed by string. ``put`` is an
+upsert that keeps a record's first-insertion position, so ``list`` returns records in the
+order they were first stored. ``where`` matches top-level fields by equality.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from enum import Enum
+from typing import Any, Protocol
+
+from aref.errors import InvalidInputError
+
+
+class Collection(str, Enum):
+    """The collections AREF persists."""
+
+    INCIDENTS = "incidents"
+    REVIEWS = "reviews"
+    ACTION_ITEMS = "action_items"
+    KNOWLEDGE = "knowledge"
+    EXPERIMENT_RUNS = "experiment_runs"
+    ALERTS = "alerts"
+    RECOVERIES = "recoveries"
+    PATTERNS = "patterns"
+
+
+_NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
+
+
+def collection_name(collection: Collection | str) -> str:
+    name = collection.value if isinstance(collection, Collection) else collection
+    if not _NAME.match(name):
+        raise InvalidInputError("collection", f"{name!r} is not a valid collection name")
+    return name
+
+
+class Store(Protocol):
+    def put(self, collection: Collection | str, key: str, record: Mapping[str, Any]) -> None: ...
+
+    def get(self, collection: Collection | str, key: str) -> dict[str, Any] | None: ...
+
+    def list(
+        self,
+        collection: Collection | str,
+        *,
+        where: Mapping[str, Any] | None = None,
+        limit: int | None = None,
+    ) -> list[dict[str, Any]]: ...
+
+    def delete(self, collection: Collection | str, key: str) -> bool: ...
+
+    def close(self) -> None: ...
