@@ -11,13 +11,13 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any, Protocol
 
 from aref.clock import Clock
 
 
-class EventCategory(str, Enum):
+class EventCategory(StrEnum):
     DETECTION = "detection"
     ABSORPTION = "absorption"
     ADAPTATION = "adaptation"
@@ -27,7 +27,7 @@ class EventCategory(str, Enum):
     SYSTEM = "system"
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     """Ordered severity; compare with ``rank``."""
 
     INFO = "info"

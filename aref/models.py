@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from enum import Enum, IntEnum
+from enum import IntEnum, StrEnum
 
 from aref.errors import ConflictError, InvalidInputError
 
 
-class Pillar(str, Enum):
+class Pillar(StrEnum):
     DETECTION = "detection"
     ABSORPTION = "absorption"
     ADAPTATION = "adaptation"
@@ -22,14 +22,14 @@ class Pillar(str, Enum):
     EVOLUTION = "evolution"
 
 
-class IncidentSeverity(str, Enum):
+class IncidentSeverity(StrEnum):
     SEV1 = "sev1"
     SEV2 = "sev2"
     SEV3 = "sev3"
     SEV4 = "sev4"
 
 
-class IncidentStatus(str, Enum):
+class IncidentStatus(StrEnum):
     DETECTED = "detected"
     ABSORBING = "absorbing"
     ADAPTING = "adapting"
@@ -59,7 +59,7 @@ class RecoveryTier(IntEnum):
     T4 = 4
 
 
-class DetectionClass(str, Enum):
+class DetectionClass(StrEnum):
     THRESHOLD = "threshold"
     ANOMALY = "anomaly"
     SYNTHETIC = "synthetic"
@@ -69,7 +69,7 @@ class DetectionClass(str, Enum):
     PREDICTIVE = "predictive"
 
 
-class AnomalyClass(str, Enum):
+class AnomalyClass(StrEnum):
     TRANSIENT = "transient"
     PERSISTENT = "persistent"
     ESCALATING = "escalating"
@@ -136,13 +136,13 @@ class Incident:
         return None if self.resolved_at is None else self.resolved_at - self.onset_at
 
 
-class Priority(str, Enum):
+class Priority(StrEnum):
     HIGH = "high"
     MEDIUM = "medium"
     LOW = "low"
 
 
-class ActionStatus(str, Enum):
+class ActionStatus(StrEnum):
     OPEN = "open"
     COMPLETED = "completed"
 

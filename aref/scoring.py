@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from statistics import fmean
 
 from aref.errors import InvalidInputError
 from aref.models import Incident, Pillar
 
 
-class RiskProfile(str, Enum):
+class RiskProfile(StrEnum):
     BALANCED = "balanced"
     AVAILABILITY_CRITICAL = "availability_critical"
     DATA_INTEGRITY_CRITICAL = "data_integrity_critical"

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from enum import Enum
+from enum import StrEnum
 from typing import Any, Protocol
 
 from aref.errors import InvalidInputError
 
 
-class Collection(str, Enum):
+class Collection(StrEnum):
     """The collections AREF persists."""
 
     INCIDENTS = "incidents"

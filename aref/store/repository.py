@@ -12,6 +12,10 @@ from aref.store.protocol import Collection, Store
 T = TypeVar("T")
 
 
+def _id_of(item: Any) -> str:
+    return str(item.id)
+
+
 class Repository(Generic[T]):
     """Stores models of type ``model`` in ``collection``, keyed by ``key_of(model)``."""
 
@@ -20,7 +24,7 @@ class Repository(Generic[T]):
         store: Store,
         collection: Collection,
         model: type[T],
-        key_of: Callable[[T], str] = lambda m: str(getattr(m, "id")),
+        key_of: Callable[[T], str] = _id_of,
     ) -> None:
         self._store = store
         self._collection = collection

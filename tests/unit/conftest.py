@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
 
 import pytest
 
 
 @pytest.fixture(autouse=True)
-def _no_ray(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def _no_ray(monkeypatch: pytest.MonkeyPatch) -> None:
     ray = sys.modules.get("ray")
     if ray is not None:
 
@@ -17,4 +16,4 @@ def _no_ray(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
             raise RuntimeError("unit tests must not start Ray; move this test to tests/integration/")
 
         monkeypatch.setattr(ray, "init", refuse)
-    yield
+    return

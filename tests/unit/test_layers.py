@@ -41,8 +41,13 @@ def test_domain_module_imports_no_edge_library(path: Path) -> None:
 
 @pytest.mark.parametrize(
     "source",
-    ["import ray", "from ray import serve", "import fastapi.routing", "from rich.console import Console",
-     "def f():\n    import click\n"],
+    [
+        "import ray",
+        "from ray import serve",
+        "import fastapi.routing",
+        "from rich.console import Console",
+        "def f():\n    import click\n",
+    ],
 )
 def test_the_detector_catches_edge_imports(source: str) -> None:
     assert forbidden_imports(source)
