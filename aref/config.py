@@ -110,6 +110,11 @@ class ArefSettings(BaseSettings):
     recovery: RecoverySettings = Field(default_factory=RecoverySettings)
     evolution: EvolutionSettings = Field(default_factory=EvolutionSettings)
 
+    @field_validator("data_dir")
+    @classmethod
+    def _expand_home(cls, value: Path) -> Path:
+        return value.expanduser()
+
     @field_validator("risk_profile", mode="before")
     @classmethod
     def _known_profile(cls, value: Any) -> RiskProfile:

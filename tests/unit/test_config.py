@@ -70,3 +70,11 @@ def test_settings_are_frozen() -> None:
     s = load_settings()
     with pytest.raises(Exception, match="frozen"):
         s.debug = True  # type: ignore[misc]
+
+
+def test_env_example_is_a_valid_configuration(tmp_path: Path) -> None:
+    example = Path(__file__).resolve().parents[2] / ".env.example"
+    (tmp_path / ".env").write_text(example.read_text())
+    s = load_settings()
+    assert s.data_dir == Path.home() / ".aref"
+    assert s.detection.confirmations == 3
