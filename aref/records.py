@@ -36,6 +36,8 @@ def from_record(cls: type[T], data: Mapping[str, Any]) -> T:
     """Rebuild dataclass ``cls`` from data produced by ``to_record``."""
     if not dataclasses.is_dataclass(cls):
         raise TypeError(f"{cls!r} is not a dataclass")
+    if not isinstance(data, Mapping):
+        raise StoreError(f"cannot rebuild {cls.__name__} from a {type(data).__name__}")
     hints = typing.get_type_hints(cls)
     kwargs: dict[str, Any] = {}
     for f in dataclasses.fields(cls):
@@ -45,7 +47,7 @@ def from_record(cls: type[T], data: Mapping[str, Any]) -> T:
             kwargs[f.name] = _decode(hints[f.name], data[f.name], f"{cls.__name__}.{f.name}")
     try:
         return cls(**kwargs)
-    except TypeError as exc:
+    except (TypeError, ValueError) as exc:  # missing fields, or a broken invariant (InvalidInputError)
         raise StoreError(f"cannot rebuild {cls.__name__}: {exc}") from exc
 
 
@@ -64,23 +66,35 @@ def _decode(hint: Any, value: Any, where: str) -> Any:
             except (ValueError, TypeError, StoreError) as exc:
                 last = exc
         raise StoreError(f"{where}: {value!r} fits none of {args}") from last
+    if origin in (tuple, list, frozenset, set) and not isinstance(value, (list, tuple)):
+        raise StoreError(f"{where}: expected a list, got {type(value).__name__}")
     if origin is tuple:
         items = args[:1] if len(args) == 2 and args[1] is Ellipsis else args
         if len(items) == 1:
             return tuple(_decode(items[0], v, where) for v in value)
+        if len(items) != len(value):
+            raise StoreError(f"{where}: expected {len(items)} items, got {len(value)}")
         return tuple(_decode(a, v, where) for a, v in zip(items, value, strict=True))
     if origin in (list, frozenset, set):
         built = [_decode(args[0], v, where) for v in value]
         return origin(built)
     if origin in (dict, Mapping) or hint in (dict, Mapping):
+        if not isinstance(value, Mapping):
+            raise StoreError(f"{where}: expected an object, got {type(value).__name__}")
         if len(args) == 2:
             return {_decode(args[0], k, where): _decode(args[1], v, where) for k, v in value.items()}
         return dict(value)
     if isinstance(hint, type):
         if dataclasses.is_dataclass(hint):
             return from_record(hint, value)
+        if isinstance(value, bool) and hint is not bool:
+            # JSON true/false is never a number or an enum value, although bool subclasses int
+            raise StoreError(f"{where}: expected {hint.__name__}, got bool")
         if issubclass(hint, Enum):
-            return hint(value)
+            try:
+                return hint(value)
+            except ValueError as exc:
+                raise StoreError(f"{where}: {exc}") from None
         if hint is float and isinstance(value, int):
             return float(value)
         if not isinstance(value, hint):

@@ -36,6 +36,8 @@ class MemoryStore:
         where: Mapping[str, Any] | None = None,
         limit: int | None = None,
     ) -> list[dict[str, Any]]:
+        if limit is not None and limit < 0:
+            raise InvalidInputError("limit", "must be >= 0")
         rows = [
             copy.deepcopy(r)
             for r in self._data.get(collection_name(collection), {}).values()

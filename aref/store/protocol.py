@@ -27,6 +27,12 @@ class Collection(StrEnum):
     RECOVERIES = "recoveries"
     PATTERNS = "patterns"
 
+    @property
+    def singular(self) -> str:
+        """The name of one record, for messages: ``recoveries`` -> ``recovery``."""
+        name = self.value.removesuffix("s")
+        return name[:-2] + "y" if name.endswith("ie") else name
+
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 

@@ -42,7 +42,7 @@ class Repository(Generic[T]):
     def require(self, key: str) -> T:
         found = self.find(key)
         if found is None:
-            raise NotFoundError(self._collection.value.rstrip("s"), key)
+            raise NotFoundError(self._collection.singular, key)
         return found
 
     def all(self, **where: Any) -> list[T]:
