@@ -26,6 +26,7 @@ class Collection(StrEnum):
     ALERTS = "alerts"
     RECOVERIES = "recoveries"
     PATTERNS = "patterns"
+    BREAKERS = "breakers"
 
     @property
     def singular(self) -> str:
