@@ -1,0 +1,1 @@
+"""Chaos engineering: the fault model, the injector and (later) experiments and their runner."""
