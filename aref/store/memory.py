@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from aref.errors import InvalidInputError
@@ -44,6 +44,20 @@ class MemoryStore:
             if all(r.get(k) == v for k, v in (where or {}).items())
         ]
         return rows if limit is None else rows[:limit]
+
+    def update(
+        self,
+        collection: Collection | str,
+        key: str,
+        change: Callable[[dict[str, Any] | None], Mapping[str, Any] | None],
+    ) -> dict[str, Any] | None:
+        """Read-modify-write; ``change`` returns the new record or None to keep the current one."""
+        current = self.get(collection, key)
+        new = change(current)
+        if new is None:
+            return current
+        self.put(collection, key, new)
+        return self.get(collection, key)
 
     def delete(self, collection: Collection | str, key: str) -> bool:
         return self._data.get(collection_name(collection), {}).pop(key, None) is not None

@@ -2,13 +2,14 @@
 
 A store keeps JSON-compatible records in named collections, keyed by string. ``put`` is an
 upsert that keeps a record's first-insertion position, so ``list`` returns records in the
-order they were first stored. ``where`` matches top-level fields by equality.
+order they were first stored. ``where`` matches top-level fields by equality. ``update`` is atomic,
+also between processes sharing one SQLite file (replicas keep the demo shop's state this way).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from enum import StrEnum
 from typing import Any, Protocol
 
@@ -57,6 +58,16 @@ class Store(Protocol):
         where: Mapping[str, Any] | None = None,
         limit: int | None = None,
     ) -> list[dict[str, Any]]: ...
+
+    def update(
+        self,
+        collection: Collection | str,
+        key: str,
+        change: Callable[[dict[str, Any] | None], Mapping[str, Any] | None],
+    ) -> dict[str, Any] | None:
+        """Atomic read-modify-write: ``change`` maps the current record (or None) to the new one,
+        or to None to keep it; returns the record as stored afterwards."""
+        ...
 
     def delete(self, collection: Collection | str, key: str) -> bool: ...
 

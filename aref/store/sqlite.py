@@ -14,7 +14,7 @@ import json
 import re
 import sqlite3
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
@@ -136,6 +136,7 @@ class SqliteStore:
 
     def _migrate(self) -> None:
         with self._locked() as conn:
+            conn.execute("PRAGMA busy_timeout = 5000")  # other processes (replicas) share the file
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
             version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -199,6 +200,31 @@ class SqliteStore:
                     if limit is not None and len(found) >= limit:
                         break
         return found
+
+    def update(
+        self,
+        collection: Collection | str,
+        key: str,
+        change: Callable[[dict[str, Any] | None], Mapping[str, Any] | None],
+    ) -> dict[str, Any] | None:
+        """Atomic read-modify-write, also across processes: ``change`` gets the current record (or None)
+        and returns the new one, or None to leave it as it is. An exception in ``change`` aborts."""
+        name = collection_name(collection)
+        if not key:
+            raise InvalidInputError("key", "must not be empty")
+        with self._locked() as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                row = conn.execute("SELECT body FROM records WHERE collection = ? AND key = ?", (name, key)).fetchone()
+                current = None if row is None else _decode(row[0], f"{name}/{key}")
+                new = change(current)
+                if new is not None:
+                    conn.execute(_UPSERT, (name, key, name, _encode(new), self._clock.now()))
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+        return current if new is None else json.loads(_encode(new))
 
     def delete(self, collection: Collection | str, key: str) -> bool:
         name = collection_name(collection)
