@@ -1,0 +1,64 @@
+"""What the recovery engine remembers about alerts, per correlation id.
+
+Detection's alerts arrive before any recovery exists; their onset and fire times become the
+incident's onset and detection times, and every alert of the incident must be resolved
+before the incident is. Memory is bounded: the oldest correlation ids are forgotten first.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+from aref.errors import InvalidInputError
+
+
+@dataclass(frozen=True)
+class AlertMemo:
+    service: str
+    onset_at: float
+    fired_at: float
+    title: str
+    open_alerts: frozenset[str] = frozenset()
+
+
+class AlertBook:
+    def __init__(self, capacity: int = 1000) -> None:
+        if capacity < 1:
+            raise InvalidInputError("capacity", "must be >= 1")
+        self._capacity = capacity
+        self._memos: OrderedDict[str, AlertMemo] = OrderedDict()
+
+    def fired(self, correlation_id: str, payload: Mapping[str, Any], at: float) -> AlertMemo:
+        """Remember an alert_fired payload; the first alert of a correlation id sets onset and title."""
+        alert_id = str(payload.get("alert_id") or "")
+        known = self._memos.get(correlation_id)
+        if known is None:
+            fired_at = _number(payload.get("fired_at"), at)
+            onset_at = min(_number(payload.get("onset_at"), fired_at), fired_at)
+            service = str(payload.get("service") or "")
+            metric = payload.get("metric") or payload.get("detector") or "alert"
+            known = AlertMemo(service, onset_at, fired_at, f"{service}: {metric} {payload.get('severity', '')}".strip())
+        memo = replace(known, open_alerts=known.open_alerts | ({alert_id} if alert_id else set()))
+        self._memos[correlation_id] = memo
+        self._memos.move_to_end(correlation_id)
+        while len(self._memos) > self._capacity:
+            self._memos.popitem(last=False)
+        return memo
+
+    def resolved(self, correlation_id: str, alert_id: str) -> None:
+        memo = self._memos.get(correlation_id)
+        if memo is not None:
+            self._memos[correlation_id] = replace(memo, open_alerts=memo.open_alerts - {alert_id})
+
+    def get(self, correlation_id: str) -> AlertMemo | None:
+        return self._memos.get(correlation_id)
+
+    def __len__(self) -> int:
+        return len(self._memos)
+
+
+def _number(value: Any, default: float) -> float:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else default
