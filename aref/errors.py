@@ -46,3 +46,34 @@ class RejectedError(ArefError):
 
 class StoreError(ArefError):
     """The durable store failed or holds data it cannot read."""
+
+
+def error_to_dict(error: ArefError) -> dict[str, str | None]:
+    """A wire form of an AREF error, so it can cross a process boundary intact."""
+    return {
+        "type": type(error).__name__,
+        "message": str(error),
+        "field": getattr(error, "field", None),
+        "reason": getattr(error, "reason", None),
+        "source": getattr(error, "source", None),
+        "kind": getattr(error, "kind", None),
+        "key": getattr(error, "key", None),
+        "guard": getattr(error, "guard", None),
+        "name": getattr(error, "name", None),
+    }
+
+
+def error_from_dict(data: dict[str, str | None]) -> ArefError:
+    """Rebuild the error ``error_to_dict`` described; unknown types become a plain ``ArefError``."""
+    kind, message = data.get("type"), data.get("message") or ""
+    if kind == "InvalidInputError":
+        return InvalidInputError(data.get("field") or "value", data.get("reason") or message, source=data.get("source"))
+    if kind == "NotFoundError":
+        return NotFoundError(data.get("kind") or "item", data.get("key") or "")
+    if kind == "RejectedError":
+        return RejectedError(data.get("guard") or "guard", data.get("name") or "")
+    if kind == "ConflictError":
+        return ConflictError(message)
+    if kind == "StoreError":
+        return StoreError(message)
+    return ArefError(message)

@@ -1,0 +1,81 @@
+"""The knobs adaptation turns, kept together: flags, traffic routes (with breaker failover) and replicas.
+
+Every change to what the data plane must apply (a flag, a weight, a requested replica count)
+bumps ``version`` once per ``commit``, so a replica that pulls the same version twice knows
+nothing changed. ``state_of`` is the view strategies decide on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from aref.adaptation.autoscaler import Autoscaler
+from aref.adaptation.context import ServiceState
+from aref.adaptation.failover import BreakerFailover
+from aref.adaptation.feature_flags import FeatureFlagManager
+from aref.adaptation.persistence import EngineSnapshot
+from aref.adaptation.scaling import ScalingPolicy
+from aref.adaptation.traffic import TrafficShifter
+from aref.adaptation.window import AdaptationWindow
+from aref.clock import Clock
+
+
+class Controls:
+    def __init__(self, services: Sequence[str], clock: Clock, policy: ScalingPolicy) -> None:
+        self._clock = clock
+        self.flags = FeatureFlagManager(services, clock)
+        self.traffic = TrafficShifter(services)
+        self.failover = BreakerFailover(self.traffic)
+        self.autoscaler = Autoscaler(services, policy)
+        self.version = 0
+        self._key = self._fingerprint()
+
+    def state_of(self, service: str) -> ServiceState:
+        if service not in self.traffic.services:
+            return ServiceState(service)
+        replicas = self.autoscaler.state(service)
+        return ServiceState(
+            service=service,
+            optional_flags_on=self.flags.optional_enabled(service),
+            weights=self.traffic.weights(service),
+            backup_route=self.traffic.backup_route(service),
+            replicas=max(replicas.current, replicas.desired),
+            max_replicas=self.autoscaler.policy.max_replicas,
+            scaling_ready=self.autoscaler.ready(service, self._clock.now()),
+        )
+
+    def commit(self) -> int:
+        """Bump the version if anything the data plane applies changed since the last commit."""
+        key = self._fingerprint()
+        if key != self._key:
+            self._key = key
+            self.version += 1
+        return self.version
+
+    def snapshot(self, windows: Sequence[AdaptationWindow], totals: Mapping[str, int]) -> EngineSnapshot:
+        return EngineSnapshot(
+            version=self.version,
+            flags=self.flags.flags(),
+            weights=self.traffic.snapshot(),
+            replicas=self.autoscaler.states(),
+            windows=tuple(windows),
+            open_breakers=self.failover.open_breakers(),
+            breaker_shifted=self.failover.shifted(),
+            totals=dict(totals),
+        )
+
+    def load(self, snapshot: EngineSnapshot) -> None:
+        self.flags.load(snapshot.flags)
+        self.traffic.load(snapshot.weights)
+        self.autoscaler.load(snapshot.replicas)
+        self.failover.load(snapshot.open_breakers, snapshot.breaker_shifted)
+        self.version = snapshot.version
+        self._key = self._fingerprint()
+
+    def _fingerprint(self) -> tuple[Any, ...]:
+        return (
+            tuple(f.enabled for f in self.flags.flags()),
+            tuple(tuple(w.values()) for w in self.traffic.snapshot().values()),
+            tuple(s.desired for s in self.autoscaler.states()),
+        )

@@ -1,0 +1,297 @@
+"""AdaptationEngine: the Adaptation pillar's facade.
+
+On ``detection.alert_fired`` it runs the decision tree, executes the chosen strategy against
+flags, traffic and replicas (one event per effect, then one ``adaptation.strategy_executed``)
+and opens an adaptation window. An emergency or escalating anomaly escalates at once; a window
+that reaches its deadline unresolved publishes ``adaptation.escalate_to_recovery`` exactly once;
+``detection.alert_resolved`` closes it as mitigated. A transient anomaly still open after the
+classifier's persistence threshold is re-decided once. An opened breaker on an edge ``X->dep``
+fails ``dep`` over to its backup route; when all breakers into ``dep`` close, that shift is undone.
+Every event emitted in response keeps the triggering event's correlation id. Malformed events
+are skipped and listed under ``rejected_events`` in ``status()``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import deque
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, ClassVar
+
+from aref import topics
+from aref.adaptation import journal
+from aref.adaptation.classify import AnomalyClassifier
+from aref.adaptation.controls import Controls
+from aref.adaptation.decision_tree import Decision, DecisionTree
+from aref.adaptation.executor import Executor
+from aref.adaptation.feature_flags import FeatureFlag
+from aref.adaptation.history import AlertHistory
+from aref.adaptation.journal import Journal
+from aref.adaptation.persistence import SnapshotStore
+from aref.adaptation.scaling import LoadSignals, ScalingPolicy
+from aref.adaptation.signals import AlertSignal, BreakerSignal, Resolution
+from aref.adaptation.strategies import DEFAULT_STRATEGIES, Strategy
+from aref.adaptation.traffic import TrafficChange
+from aref.adaptation.window import AdaptationWindow, WindowTracker
+from aref.clock import Clock
+from aref.config import AdaptationSettings
+from aref.errors import InvalidInputError
+from aref.events import Event, EventSink
+from aref.models import AnomalyClass
+from aref.records import to_record
+from aref.store.protocol import Store
+from aref.topology import DEMO_TOPOLOGY, SERVICES, DependencyGraph
+
+TOTALS = ("decisions", "escalations", "mitigated", "breaker_shifts", "scale_requests", "rejected")
+
+
+class AdaptationEngine:
+    SUBSCRIBES: ClassVar[tuple[str, ...]] = (
+        topics.ALERT_FIRED,
+        topics.ALERT_RESOLVED,
+        topics.BREAKER_OPENED,
+        topics.BREAKER_CLOSED,
+    )
+
+    def __init__(
+        self,
+        settings: AdaptationSettings,
+        clock: Clock,
+        sink: EventSink,
+        store: Store | None = None,
+        services: Sequence[str] = SERVICES,
+        *,
+        topology: DependencyGraph = DEMO_TOPOLOGY,
+        classifier: AnomalyClassifier | None = None,
+        strategies: Sequence[Strategy] = DEFAULT_STRATEGIES,
+        latency_target_ms: float = 300.0,
+        error_rate_target: float = 0.05,
+        capacity_per_replica: float = 50.0,
+        log_size: int = 50,
+    ) -> None:
+        if capacity_per_replica <= 0:
+            raise InvalidInputError("capacity_per_replica", "must be > 0")
+        self.settings = settings
+        self._clock = clock
+        policy = ScalingPolicy(
+            min_replicas=settings.min_replicas,
+            max_replicas=settings.max_replicas,
+            cooldown_seconds=settings.scale_cooldown_seconds,
+            latency_target_ms=latency_target_ms,
+            error_rate_target=error_rate_target,
+            target_utilization=settings.scale_up_cpu_threshold / 100,
+        )
+        self.controls = Controls(services, clock, policy)
+        self.flags = self.controls.flags
+        self.traffic = self.controls.traffic
+        self.failover = self.controls.failover
+        self.autoscaler = self.controls.autoscaler
+        self.windows = WindowTracker(settings.adaptation_window_seconds, history_size=log_size)
+        self.history = AlertHistory()
+        self.tree = DecisionTree(topology, classifier, strategies)
+        self._exec = Executor(self.flags, self.traffic, self.autoscaler, clock, sink)
+        self._journal = Journal(log_size, store)
+        self._snapshots = SnapshotStore(store)
+        self._capacity = capacity_per_replica
+        self._totals = dict.fromkeys(TOTALS, 0)
+        self._rejected: deque[dict[str, str]] = deque(maxlen=20)
+        self._handlers: dict[str, Callable[[Event], None]] = {
+            topics.ALERT_FIRED: self._on_alert_fired,
+            topics.ALERT_RESOLVED: self._on_alert_resolved,
+            topics.BREAKER_OPENED: self._on_breaker_opened,
+            topics.BREAKER_CLOSED: self._on_breaker_closed,
+        }
+        snapshot = self._snapshots.load()
+        if snapshot is not None:
+            self.controls.load(snapshot)
+            self.windows.load(snapshot.windows)
+            self._totals.update({k: v for k, v in snapshot.totals.items() if k in self._totals})
+
+    def handle(self, events: Sequence[Event]) -> None:
+        for event in events:
+            handler = self._handlers.get(event.topic)
+            if handler is None:
+                continue
+            try:
+                handler(event)
+            except InvalidInputError as exc:
+                self._totals["rejected"] += 1
+                self._rejected.append({"topic": event.topic, "event_id": event.id, "error": str(exc)})
+        self._commit()
+
+    def tick(self) -> None:
+        now = self._clock.now()
+        for window in self.windows.due(now):
+            reason = f"adaptation window of {self.windows.window_seconds:g}s passed without mitigation"
+            self._escalate(window, reason)
+        for window in self.windows.active():
+            self._reassess(window, now)
+        for decision in self.autoscaler.evaluate(now):
+            self._totals["scale_requests"] += 1
+            self._exec.scale_requested(decision, None)
+            self._log("scaling", decision.service, "autoscale", (f"scale to {decision.desired}",), decision.reason)
+        self.history.prune(now)
+        self._commit()
+
+    def status(self) -> dict[str, Any]:
+        now = self._clock.now()
+        return {
+            "version": self.controls.version,
+            "flags": {f.name: f.to_status() for f in self.flags.flags()},
+            "traffic": self.traffic.snapshot(),
+            "scaling": self.autoscaler.status(now),
+            "windows": {
+                "active": [w.to_status(now) for w in self.windows.active()],
+                "recent": [w.to_status(now) for w in self.windows.closed()],
+                "window_seconds": self.windows.window_seconds,
+            },
+            "adaptations": [to_record(r) for r in self._journal.recent()],
+            "open_breakers": {dep: list(names) for dep, names in self.failover.open_breakers().items()},
+            "strategies": [{"name": s.name, "impact": s.impact, "purpose": s.purpose} for s in self.tree.strategies],
+            "totals": dict(self._totals),
+            "rejected_events": list(self._rejected),
+        }
+
+    def toggle_flag(self, name: str, enabled: bool, actor: str = "human") -> FeatureFlag:
+        change = self.flags.set(name, enabled, actor=actor, reason=f"{actor} toggle")
+        if change is not None:
+            self._exec.flag_changed(change, None)
+            action = f"{'enable' if enabled else 'disable'} {name}"
+            self._log(change.actor.value, change.service, "toggle_flag", (action,), change.reason)
+        self._commit()
+        return self.flags.get(name)
+
+    def restore(self, service: str) -> None:
+        """Undo adaptation on ``service``: re-enable the flags it shed and send traffic back to the primary."""
+        for flag in self.flags.restore(service, reason="restored by a human"):
+            self._exec.flag_changed(flag, None)
+        route = self.traffic.restore(service)
+        if route is not None:
+            self._exec.traffic_shifted(route, None, "restored by a human")
+        self._log("human", service, "restore", (f"restore {service}",), "restored by a human")
+        self._commit()
+
+    def set_weights(self, service: str, weights: Mapping[str, int]) -> dict[str, int]:
+        change = self.traffic.set_weights(service, weights)
+        if change is not None:
+            self._exec.traffic_shifted(change, None, "human override")
+            self._log("human", service, "set_weights", (f"weights {dict(change.weights)}",), "human override")
+        self._commit()
+        return self.traffic.weights(service)
+
+    def set_replicas_observed(self, service: str, replicas: int) -> None:
+        self.autoscaler.set_observed(service, replicas)
+        self._commit()
+
+    def observe_load(
+        self,
+        service: str,
+        replicas: int,
+        request_rate: float,
+        latency_p99: float,
+        error_rate: float,
+        capacity_per_replica: float | None = None,
+    ) -> None:
+        """Feed one load sample (total req/s, p99 in ms); the policy runs on the next tick."""
+        capacity = self._capacity if capacity_per_replica is None else capacity_per_replica
+        signals = LoadSignals(request_rate, capacity, latency_p99, error_rate)
+        self.autoscaler.observe(service, replicas, signals, self._clock.now())
+        self._commit()
+
+    def _on_alert_fired(self, event: Event) -> None:
+        signal = AlertSignal.from_event(event)
+        if signal.alert_id in self.history or self.windows.get(signal.alert_id) is not None:
+            return
+        now = self._clock.now()
+        self.history.record(signal)
+        decision = self._decide(signal, now)
+        self._act(decision, event.correlation_id, "alert")
+        window = self.windows.open(
+            alert_id=signal.alert_id,
+            service=signal.service,
+            metric=signal.metric,
+            severity=signal.severity,
+            strategy=decision.strategy,
+            anomaly_class=decision.anomaly_class,
+            now=now,
+            correlation_id=event.correlation_id,
+        )
+        if decision.escalates:
+            self._escalate_now(window, decision, now)
+
+    def _on_alert_resolved(self, event: Event) -> None:
+        resolution = Resolution.from_event(event)
+        self.history.resolve(resolution.alert_id, resolution.resolved_at)
+        if self.windows.resolve(resolution.alert_id, self._clock.now()) is not None:
+            self._totals["mitigated"] += 1
+
+    def _on_breaker_opened(self, event: Event) -> None:
+        breaker = BreakerSignal.from_event(event)
+        change = self.failover.opened(breaker)
+        if change is not None:
+            self._totals["breaker_shifts"] += 1
+            self._breaker_action("shift_traffic", change, event, f"circuit breaker {breaker.breaker} opened")
+
+    def _on_breaker_closed(self, event: Event) -> None:
+        breaker = BreakerSignal.from_event(event)
+        change = self.failover.closed(breaker)
+        if change is not None:
+            self._breaker_action("restore_traffic", change, event, f"circuit breaker {breaker.breaker} closed")
+
+    def _decide(self, signal: AlertSignal, now: float) -> Decision:
+        chain = self.history.chain(signal.service, signal.metric, now)
+        return self.tree.decide(signal, chain, self.controls.state_of, now)
+
+    def _act(self, decision: Decision, correlation_id: str | None, trigger: str) -> None:
+        reason = f"{decision.strategy} for alert {decision.alert_id}"
+        done = self._exec.execute(decision.actions, correlation_id=correlation_id, reason=reason)
+        self._totals["decisions"] += 1
+        self._exec.strategy_executed(decision, done, correlation_id, trigger)
+        self._journal.add(journal.of_decision(decision, done, trigger, correlation_id))
+
+    def _reassess(self, window: AdaptationWindow, now: float) -> None:
+        """Re-decide a transient anomaly once it has lasted long enough to count as persistent."""
+        signal = self.history.get(window.alert_id)
+        if window.reassessed or window.anomaly_class != AnomalyClass.TRANSIENT or signal is None:
+            return
+        if now - signal.onset_at < self.tree.classifier.persistent_after_seconds:
+            return
+        decision = self._decide(signal, now)
+        self._act(decision, window.correlation_id, "reassessment")
+        self.windows.update(
+            dataclasses.replace(
+                window, strategy=decision.strategy, anomaly_class=decision.anomaly_class, reassessed=True
+            )
+        )
+        if decision.escalates:
+            self._escalate_now(window, decision, now)
+
+    def _escalate_now(self, window: AdaptationWindow, decision: Decision, now: float) -> None:
+        closed = self.windows.escalate(window.alert_id, now)
+        if closed is not None:
+            self._escalate(closed, decision.escalation_reason or decision.rationale)
+
+    def _escalate(self, window: AdaptationWindow, reason: str) -> None:
+        self._totals["escalations"] += 1
+        self._exec.escalate(window, reason, self.windows.window_seconds)
+
+    def _breaker_action(self, strategy: str, change: TrafficChange, event: Event, reason: str) -> None:
+        action = self._exec.breaker_action(strategy, change, event.correlation_id, reason)
+        self._log("breaker", change.service, strategy, (action,), reason, event.correlation_id)
+
+    def _log(
+        self,
+        trigger: str,
+        service: str,
+        strategy: str,
+        actions: tuple[str, ...],
+        rationale: str,
+        correlation_id: str | None = None,
+    ) -> None:
+        now = self._clock.now()
+        self._journal.add(journal.note(now, trigger, service, strategy, actions, rationale, correlation_id))
+
+    def _commit(self) -> None:
+        """Bump the control-state version on any change and persist the snapshot."""
+        self.controls.commit()
+        self._snapshots.save(self.controls.snapshot(self.windows.active(), self._totals))
