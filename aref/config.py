@@ -34,6 +34,9 @@ class DetectionSettings(BaseSettings):
     confirmations: int = Field(3, ge=1, description="consecutive breaches before a threshold fires")
     error_rate_warning: float = Field(0.05, ge=0, le=1)
     error_rate_critical: float = Field(0.15, ge=0, le=1)
+    error_rate_emergency: float | None = Field(
+        0.5, ge=0, le=1, description="error rate that pages recovery at once; unset for no emergency level"
+    )
     latency_warning_ms: float = Field(300.0, ge=0)
     latency_critical_ms: float = Field(1000.0, ge=0)
     zscore_threshold: float = Field(3.0, gt=0)

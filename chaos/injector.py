@@ -1,6 +1,7 @@
 """FaultInjector: the source of truth for active faults, with automatic rollback on expiry.
 
-Every change bumps the board version, so replicas can apply boards idempotently. ``stop_all``
+Every change bumps the board version (never below the clock in ms, so it keeps growing across
+restarts), so replicas can apply boards idempotently. ``stop_all``
 is the kill switch. Each injection gets its own correlation id unless one is given, and its
 rollback carries the same id, so the timeline ties a fault to everything it caused.
 """
@@ -46,7 +47,7 @@ class FaultInjector:
             correlation_id=correlation_id or new_id("COR"),
         )
         self._active[fault.id] = fault
-        self._version += 1
+        self._bump()
         self._emit(
             fault,
             "fault_injected",
@@ -62,11 +63,20 @@ class FaultInjector:
         )
         return fault
 
+    def _bump(self) -> None:
+        # clock-based, so a restarted injector never issues a version older than one replicas hold
+        self._version = max(self._version + 1, int(self._clock.now() * 1000))
+
+    def adopt(self, fault: ActiveFault) -> None:
+        """Take over a fault injected before a restart; it still expires at its own time."""
+        self._active[fault.id] = fault
+        self._bump()
+
     def rollback(self, fault_id: str, reason: str = "stopped") -> ActiveFault:
         fault = self._active.pop(fault_id, None)
         if fault is None:
             raise NotFoundError("fault", fault_id)
-        self._version += 1
+        self._bump()
         self._history.append({**to_record(fault), "rolled_back_at": self._clock.now(), "reason": reason})
         del self._history[:-HISTORY_LIMIT]
         self._emit(fault, "fault_rolled_back", Severity.INFO, {"service": fault.spec.service, "reason": reason})

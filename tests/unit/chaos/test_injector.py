@@ -30,7 +30,7 @@ def spec(service: str = "payments", duration: float = 120) -> FaultSpec:
 
 def test_inject_versions_the_board_and_announces_the_fault(injector: FaultInjector, events: EventCapture) -> None:
     fault = injector.inject(spec())
-    assert injector.version == 1
+    assert injector.version == 1_000_000  # the clock in ms
     assert injector.board("payments").faults == (fault,)
     assert injector.board("orders").faults == ()
     event = events.last(topics.FAULT_INJECTED)
@@ -49,7 +49,7 @@ def test_fault_rolls_back_exactly_when_it_expires(
     assert injector.active() == []
     rolled = events.last(topics.FAULT_ROLLED_BACK)
     assert (rolled.payload["reason"], rolled.correlation_id) == ("expired", fault.correlation_id)
-    assert injector.version == 2
+    assert injector.version == 1_120_000
 
 
 def test_kill_switch_stops_every_fault(injector: FaultInjector) -> None:
@@ -72,3 +72,13 @@ def test_status_reports_remaining_time(injector: FaultInjector, clock: FakeClock
     injector.inject(spec(duration=60))
     clock.advance(15)
     assert injector.status()["active"][0]["remaining_s"] == pytest.approx(45)
+
+
+def test_a_restarted_injector_adopts_faults_with_a_newer_version(clock: FakeClock, events: EventCapture) -> None:
+    first = FaultInjector(clock, events)
+    fault = first.inject(spec())
+    clock.advance(1)
+    second = FaultInjector(clock, events)
+    second.adopt(fault)
+    assert second.version > first.version
+    assert second.board("payments").faults == (fault,)

@@ -1,0 +1,26 @@
+"""The evolution actor: reviews, action items, recurrence and knowledge, all kept in the store."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from actors.host import EngineHost
+from actors.options import EVOLUTION
+from aref.evolution.engine import EvolutionEngine
+from aref.records import to_record
+
+
+class EvolutionActor(EngineHost):
+    NAME = EVOLUTION
+
+    def build_engine(self) -> EvolutionEngine:
+        return EvolutionEngine(self.settings.evolution, self.clock, self.sink, self.store)
+
+    async def reviews(self) -> list[dict[str, Any]]:
+        return [to_record(r) for r in self.engine.reviews()]
+
+    async def complete_action(self, action_id: str) -> dict[str, Any]:
+        return self.envelope(lambda: to_record(self.engine.complete_action(action_id)))
+
+    async def search_knowledge(self, text: str, limit: int = 20) -> list[dict[str, Any]]:
+        return [to_record(k) for k in self.engine.search_knowledge(text, limit)]

@@ -1,0 +1,238 @@
+"""DetectionEngine: the Detection pillar facade.
+
+Telemetry arrives through ``ingest`` (health samples) and ``ingest_probe`` (probe results); every
+registered detector judges it and the resulting signals drive the alert lifecycle. A new alert
+emits ``detection.alert_fired`` with a fresh correlation id; a duplicate only bumps the open
+alert; an escalation re-emits ``alert_fired`` for the same alert (payload ``escalated_from``);
+a detector clearing the condition resolves it (``detection.alert_resolved``, same correlation
+id). With a store, every alert change is persisted and a new engine over the same store takes
+the open alerts back, so an actor restart loses none.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+from aref import topics
+from aref.clock import Clock
+from aref.config import DetectionSettings
+from aref.detection.alerts import Alert, AlertState, AlertTracker, FireOutcome
+from aref.detection.detector import Detector, Signal
+from aref.detection.fatigue import WEEK_SECONDS, FatigueMonitor
+from aref.detection.probes import ProbeResult
+from aref.detection.registry import build_detectors
+from aref.errors import ConflictError, InvalidInputError, NotFoundError
+from aref.events import Event, EventCategory, EventSink, Severity
+from aref.models import HealthSample
+from aref.records import to_record
+from aref.store import Collection, Repository, Store
+from aref.topology import SERVICES
+
+SOURCE = "detection"
+RECENT_RESOLVED = 20
+
+
+class DetectionEngine:
+    SUBSCRIBES: ClassVar[tuple[str, ...]] = (topics.STRATEGY_EXECUTED,)
+
+    def __init__(
+        self,
+        settings: DetectionSettings,
+        clock: Clock,
+        sink: EventSink,
+        store: Store | None = None,
+        services: Sequence[str] = SERVICES,
+        detectors: Sequence[Detector] | None = None,
+    ) -> None:
+        if not services:
+            raise InvalidInputError("services", "must not be empty")
+        self._clock = clock
+        self._sink = sink
+        self._services = tuple(services)
+        self._detectors = list(build_detectors(settings, services) if detectors is None else detectors)
+        names = [d.name for d in self._detectors]
+        if len(set(names)) != len(names):
+            raise InvalidInputError("detectors", f"detector names must be unique: {names}")
+        self._alerts = AlertTracker()
+        self._fatigue = FatigueMonitor(settings.alert_fatigue_max_per_week, settings.alert_to_action_ratio)
+        self._repo = None if store is None else Repository(store, Collection.ALERTS, Alert)
+        self._fired = 0
+        self._reload()
+
+    def _reload(self) -> None:
+        if self._repo is None:
+            return
+        since = self._clock.now() - WEEK_SECONDS
+        for alert in sorted(self._repo.all(), key=lambda a: a.fired_at):
+            try:
+                self._alerts.restore(alert)
+            except ConflictError:
+                continue  # a second open alert for one fingerprint: the first one stays authoritative
+            if alert.fired_at >= since:
+                self._fatigue.record(alert.id, alert.fired_at, actioned=alert.actioned_at is not None)
+
+    # telemetry in
+
+    def ingest(self, sample: HealthSample) -> None:
+        self._require_service(sample.service)
+        self._apply([s for d in self._detectors for s in d.observe(sample)])
+
+    def ingest_probe(self, result: ProbeResult) -> None:
+        self._require_service(result.target)
+        self._apply([s for d in self._detectors for s in d.observe(result)])
+
+    def handle(self, events: Sequence[Event]) -> None:
+        """An executed adaptation strategy names the alert it answered: that alert led to an action."""
+        for event in events:
+            alert_id = event.payload.get("alert_id")
+            if event.topic != topics.STRATEGY_EXECUTED or not isinstance(alert_id, str):
+                continue
+            try:
+                self.mark_actioned(alert_id)
+            except (NotFoundError, ConflictError):
+                continue  # an alert this engine does not know, or already counted
+
+    def tick(self) -> None:
+        now = self._clock.now()
+        self._apply([s for d in self._detectors for s in d.evaluate(now)])
+
+    # human actions
+
+    def ack(self, alert_id: str) -> Alert:
+        alert = self._save(self._alerts.acknowledge(self._known(alert_id), self._clock.now()))
+        self._emit(
+            "alert_acknowledged",
+            alert,
+            {
+                "alert_id": alert.id,
+                "fingerprint": alert.fingerprint,
+                "service": alert.service,
+                "acked_at": alert.acked_at,
+            },
+        )
+        return alert
+
+    def resolve(self, alert_id: str) -> Alert:
+        """Resolve by hand. If the condition persists, the next firing signal opens a new alert."""
+        alert = self._save(self._alerts.resolve(self._known(alert_id), self._clock.now()))
+        self._emit_resolved(alert, "manual")
+        return alert
+
+    def mark_actioned(self, alert_id: str) -> Alert:
+        alert = self._save(self._alerts.mark_actioned(self._known(alert_id), self._clock.now()))
+        self._fatigue.mark_actioned(alert.id)
+        return alert
+
+    # queries
+
+    def alert(self, alert_id: str) -> Alert:
+        return self._alerts.get(self._known(alert_id))
+
+    def active_alerts(self) -> list[Alert]:
+        return self._alerts.open_alerts()
+
+    def status(self) -> dict[str, Any]:
+        active = self._alerts.open_alerts()
+        return {
+            "services": list(self._services),
+            "detectors": {d.name: d.status() for d in self._detectors},
+            "active_alerts": [to_record(a) for a in active],
+            "recent_resolved": [to_record(a) for a in self._alerts.resolved_alerts()[:RECENT_RESOLVED]],
+            "alert_counts": {
+                "open": len(active),
+                "firing": sum(a.state is AlertState.FIRING for a in active),
+                "acknowledged": sum(a.state is AlertState.ACKNOWLEDGED for a in active),
+                "fired_since_start": self._fired,
+                "by_severity": {s.value: sum(a.severity is s for a in active) for s in Severity},
+            },
+            "fatigue": dataclasses.asdict(self._fatigue.stats(self._clock.now())),
+        }
+
+    # internals
+
+    def _require_service(self, service: str) -> None:
+        if service not in self._services:
+            raise NotFoundError("service", service)
+
+    def _known(self, alert_id: str) -> str:
+        """The id of an alert the tracker holds, reloading an old resolved one from the store."""
+        try:
+            self._alerts.get(alert_id)
+        except NotFoundError:
+            found = None if self._repo is None else self._repo.find(alert_id)
+            if found is None:
+                raise
+            self._alerts.restore(found)
+        return alert_id
+
+    def _apply(self, signals: Sequence[Signal]) -> None:
+        now = self._clock.now()
+        for signal in signals:
+            if signal.firing:
+                self._fire(signal, now)
+                continue
+            alert = self._alerts.open_for(signal.fingerprint)
+            if alert is not None:
+                resolved = self._save(self._alerts.resolve(alert.id, now))
+                self._emit_resolved(resolved, "condition_cleared")
+
+    def _fire(self, signal: Signal, now: float) -> None:
+        previous = self._alerts.open_for(signal.fingerprint)
+        alert, outcome = self._alerts.fire(signal, now)
+        self._save(alert)
+        if outcome is FireOutcome.DUPLICATE:
+            return
+        payload = {
+            "alert_id": alert.id,
+            "fingerprint": alert.fingerprint,
+            "service": alert.service,
+            "metric": alert.metric,
+            "detector": alert.detector,
+            "severity": alert.severity.value,
+            "value": alert.value,
+            "threshold": alert.threshold,
+            "onset_at": alert.onset_at,
+            "fired_at": alert.fired_at,
+            "detection_class": alert.detection_class.value,
+            "count": alert.count,
+            "details": dict(signal.details),
+        }
+        if outcome is FireOutcome.NEW:
+            self._fired += 1
+            self._fatigue.record(alert.id, alert.fired_at)
+        elif previous is not None:
+            payload["escalated_from"] = previous.severity.value
+        self._emit("alert_fired", alert, payload)
+
+    def _emit_resolved(self, alert: Alert, reason: str) -> None:
+        payload = {
+            "alert_id": alert.id,
+            "fingerprint": alert.fingerprint,
+            "service": alert.service,
+            "resolved_at": alert.resolved_at,
+            "onset_at": alert.onset_at,
+            "fired_at": alert.fired_at,
+            "reason": reason,
+        }
+        self._emit("alert_resolved", alert, payload)
+
+    def _emit(self, type_: str, alert: Alert, payload: dict[str, Any]) -> None:
+        severity = Severity.INFO if type_ != "alert_fired" else alert.severity
+        self._sink.emit(
+            Event.create(
+                EventCategory.DETECTION,
+                type_,
+                source=SOURCE,
+                clock=self._clock,
+                severity=severity,
+                payload=payload,
+                correlation_id=alert.correlation_id,
+            )
+        )
+
+    def _save(self, alert: Alert) -> Alert:
+        if self._repo is not None:
+            self._repo.save(alert)
+        return alert

@@ -1,0 +1,171 @@
+"""Synthetic-probe evaluation: results in, per-target verdicts out. No HTTP here.
+
+Per target: consecutive failures, availability over a sliding time window (memory bounded by
+the window and ``max_results``) and a *down* verdict once ``down_after`` consecutive probes
+failed. A down target fires an EMERGENCY signal (the service is unreachable); a successful probe
+clears it; failures below ``down_after`` are not yet a judgment.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from aref.config import DetectionSettings
+from aref.detection.detector import Signal
+from aref.errors import InvalidInputError
+from aref.events import Severity
+from aref.models import DetectionClass
+
+DETECTOR = "synthetic"
+METRIC = "probe"
+
+
+@dataclass(frozen=True)
+class ProbeResult:
+    target: str
+    ok: bool
+    latency_ms: float
+    status_code: int | None
+    at: float
+
+    def __post_init__(self) -> None:
+        if not self.target:
+            raise InvalidInputError("target", "must not be empty")
+        if self.latency_ms < 0:
+            raise InvalidInputError("latency_ms", "must be >= 0")
+        if self.status_code is not None and not 100 <= self.status_code <= 599:
+            raise InvalidInputError("status_code", "must be an HTTP status (100-599) or None")
+
+
+@dataclass(frozen=True)
+class ProbeVerdict:
+    target: str
+    at: float
+    ok: bool
+    consecutive_failures: int
+    availability: float | None
+    down: bool
+    failing_since: float | None
+
+
+class ProbeTracker:
+    """The probe history of one target."""
+
+    def __init__(self, target: str, down_after: int = 3, window_seconds: float = 300.0, max_results: int = 1000):
+        if down_after < 1:
+            raise InvalidInputError("down_after", "must be >= 1")
+        if window_seconds <= 0:
+            raise InvalidInputError("window_seconds", "must be > 0")
+        self.target = target
+        self._down_after = down_after
+        self._window = window_seconds
+        self._results: deque[tuple[float, bool]] = deque(maxlen=max_results)
+        self.consecutive_failures = 0
+        self.failing_since: float | None = None
+        self.last: ProbeResult | None = None
+
+    @property
+    def down(self) -> bool:
+        return self.consecutive_failures >= self._down_after
+
+    def record(self, result: ProbeResult) -> ProbeVerdict:
+        if result.target != self.target:
+            raise InvalidInputError("target", f"this tracker follows {self.target!r}, not {result.target!r}")
+        self.last = result
+        self._results.append((result.at, result.ok))
+        if result.ok:
+            self.consecutive_failures, self.failing_since = 0, None
+        else:
+            self.consecutive_failures += 1
+            if self.failing_since is None:
+                self.failing_since = result.at
+        return ProbeVerdict(
+            self.target,
+            result.at,
+            result.ok,
+            self.consecutive_failures,
+            self.availability(result.at),
+            self.down,
+            self.failing_since,
+        )
+
+    def availability(self, now: float) -> float | None:
+        """Fraction of successful probes in the window ending at ``now``; ``None`` without probes."""
+        while self._results and self._results[0][0] < now - self._window:
+            self._results.popleft()
+        if not self._results:
+            return None
+        return sum(ok for _, ok in self._results) / len(self._results)
+
+
+class ProbeDetector:
+    """Detector over probe results; one tracker per target, created on its first result."""
+
+    name = DETECTOR
+
+    def __init__(self, down_after: int = 3, window_seconds: float = 300.0, targets: Sequence[str] = ()) -> None:
+        ProbeTracker("", down_after, window_seconds)  # validates the parameters even without targets
+        self._down_after = down_after
+        self._window = window_seconds
+        self._trackers: dict[str, ProbeTracker] = {}
+        for target in targets:
+            self._tracker(target)
+
+    @classmethod
+    def from_settings(cls, settings: DetectionSettings, services: Sequence[str]) -> ProbeDetector:
+        return cls(settings.confirmations, 20 * settings.synthetic_probe_interval, services)
+
+    def _tracker(self, target: str) -> ProbeTracker:
+        if target not in self._trackers:
+            self._trackers[target] = ProbeTracker(target, self._down_after, self._window)
+        return self._trackers[target]
+
+    def observe(self, observation: object) -> list[Signal]:
+        if not isinstance(observation, ProbeResult):
+            return []
+        verdict = self._tracker(observation.target).record(observation)
+        if verdict.ok:
+            return [Signal.clear(DETECTOR, DetectionClass.SYNTHETIC, verdict.target, METRIC, verdict.at)]
+        if not verdict.down:
+            return []
+        details: dict[str, float | str] = {"availability": verdict.availability or 0.0}
+        if observation.status_code is not None:
+            details["status_code"] = observation.status_code
+        return [
+            Signal(
+                detector=DETECTOR,
+                detection_class=DetectionClass.SYNTHETIC,
+                service=verdict.target,
+                metric=METRIC,
+                firing=True,
+                at=verdict.at,
+                severity=Severity.EMERGENCY,
+                value=float(verdict.consecutive_failures),
+                threshold=float(self._down_after),
+                onset_at=verdict.failing_since,
+                details=details,
+            )
+        ]
+
+    def evaluate(self, now: float) -> list[Signal]:
+        return []
+
+    def status(self) -> dict[str, Any]:
+        targets = []
+        for tracker in self._trackers.values():
+            last = tracker.last
+            targets.append(
+                {
+                    "target": tracker.target,
+                    "down": tracker.down,
+                    "consecutive_failures": tracker.consecutive_failures,
+                    "availability": None if last is None else tracker.availability(last.at),
+                    "last_at": None if last is None else last.at,
+                    "last_latency_ms": None if last is None else last.latency_ms,
+                    "last_status_code": None if last is None else last.status_code,
+                }
+            )
+        return {"down_after": self._down_after, "window_seconds": self._window, "targets": targets}
