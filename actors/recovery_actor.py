@@ -6,9 +6,9 @@ from typing import Any
 
 from actors.host import EngineHost
 from actors.options import RECOVERY
+from aref.records import to_record
 from aref.recovery.defaults import configured_runbooks
 from aref.recovery.engine import RecoveryEngine
-from aref.records import to_record
 
 
 class RecoveryActor(EngineHost):
