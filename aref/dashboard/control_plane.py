@@ -1,0 +1,139 @@
+"""The control-plane protocol: everything the dashboard API asks of the running framework.
+
+Every method is async and returns plain JSON-ready data in the shapes of ``aref.dashboard.wire``
+(the wire format between the pillar actors and the API). A pillar view (``detection``,
+``absorption``, ``recovery``, ``evolution``) is that engine's ``status()`` passed through
+``json_ready``. Failures are raised as ``aref.errors``: ``NotFoundError`` (unknown service,
+alert, experiment, flag), ``InvalidInputError`` (a broken rule, naming the field),
+``ConflictError`` (not possible in the current state), ``RejectedError`` (a guard refused).
+Two implementations: ``LocalControlPlane`` (engines in memory) and the Ray-backed one in
+``actors/control_plane.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Protocol
+
+from aref.dashboard.wire import (
+    AlertCounts,
+    AlertsView,
+    AlertView,
+    AvailabilityView,
+    ChaosStatusView,
+    ChaosStopView,
+    ChaosSummary,
+    ErrorBudgetView,
+    EventView,
+    ExperimentsView,
+    ExperimentView,
+    FaultView,
+    FlagView,
+    MaturityView,
+    MetricsView,
+    PillarScore,
+    ReplicaCounts,
+    ReplicaView,
+    ServiceAvailability,
+    ServicesView,
+    ServiceView,
+    StatusView,
+    TelemetryView,
+    TimelineSummary,
+    TimelineView,
+    TimeToMetric,
+    TrafficView,
+    json_ready,
+)
+
+__all__ = [
+    "AlertCounts",
+    "AlertView",
+    "AlertsView",
+    "AvailabilityView",
+    "ChaosStatusView",
+    "ChaosStopView",
+    "ChaosSummary",
+    "ControlPlane",
+    "ErrorBudgetView",
+    "EventView",
+    "ExperimentView",
+    "ExperimentsView",
+    "FaultView",
+    "FlagView",
+    "MaturityView",
+    "MetricsView",
+    "PillarScore",
+    "ReplicaCounts",
+    "ReplicaView",
+    "ServiceAvailability",
+    "ServiceView",
+    "ServicesView",
+    "StatusView",
+    "TelemetryView",
+    "TimeToMetric",
+    "TimelineSummary",
+    "TimelineView",
+    "TrafficView",
+    "json_ready",
+]
+
+
+# -- the protocol ---------------------------------------------------------------------------
+
+
+class ControlPlane(Protocol):
+    async def status(self) -> StatusView: ...
+
+    async def services(self) -> ServicesView: ...
+
+    async def alerts(self) -> AlertsView: ...
+
+    async def ack_alert(self, alert_id: str) -> AlertView: ...
+
+    async def resolve_alert(self, alert_id: str) -> AlertView: ...
+
+    async def timeline(
+        self,
+        *,
+        category: str | None = None,
+        severity: str | None = None,
+        correlation_id: str | None = None,
+        limit: int = 100,
+    ) -> TimelineView:
+        """Events newest first, at most ``limit`` (1..1000); filters match exactly, as ``aref.timeline``."""
+        ...
+
+    async def detection(self) -> dict[str, Any]: ...
+
+    async def absorption(self) -> dict[str, Any]: ...
+
+    async def adaptation(self) -> dict[str, Any]:
+        """The engine's status plus ``replicas``: service -> ReplicaCounts (real beside target)."""
+        ...
+
+    async def recovery(self) -> dict[str, Any]: ...
+
+    async def evolution(self) -> dict[str, Any]: ...
+
+    async def maturity(self, profile: str | None = None) -> MaturityView: ...
+
+    async def metrics(self) -> MetricsView: ...
+
+    async def chaos_experiments(self) -> ExperimentsView: ...
+
+    async def start_experiment(self, name: str) -> FaultView: ...
+
+    async def inject_fault(
+        self, service: str, fault_type: str, rate: float, duration_s: float, delay_ms: float | None = None
+    ) -> FaultView: ...
+
+    async def stop_chaos(self) -> ChaosStopView: ...
+
+    async def chaos_status(self) -> ChaosStatusView: ...
+
+    async def scale(self, service: str, replicas: int) -> ReplicaView: ...
+
+    async def set_flag(self, name: str, enabled: bool) -> FlagView: ...
+
+    async def set_traffic(self, service: str, weights: Mapping[str, int]) -> TrafficView: ...

@@ -1,0 +1,240 @@
+"""LocalControlPlane: the ``ControlPlane`` over the real pillar engines in memory, no Ray.
+
+For unit tests and for running the API on a laptop without a cluster. The engines, their event
+wiring, the fault list and the fake scaler live in ``inmemory.runtime.LocalRuntime``; this
+class only answers the protocol. Every read first runs the periodic work that is due (a tick
+per ``settings.tick_seconds`` of the injected clock), so no background task is needed.
+Local inputs (what replicas would push): ``ingest``, ``ingest_telemetry``, ``apply_reports``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from aref.clock import Clock
+from aref.config import ArefSettings
+from aref.dashboard.experiments import ExperimentRegistry, seed_registry
+from aref.dashboard.inmemory.runtime import LocalRuntime
+from aref.dashboard.measures import metrics_view
+from aref.dashboard.views import alert_view, experiment_view, service_view, status_view, telemetry_view
+from aref.dashboard.wire import (
+    AlertsView,
+    AlertView,
+    ChaosStatusView,
+    ChaosStopView,
+    ExperimentsView,
+    FaultView,
+    FlagView,
+    MaturityView,
+    MetricsView,
+    ReplicaView,
+    ServicesView,
+    StatusView,
+    TimelineView,
+    TrafficView,
+    json_ready,
+)
+from aref.errors import InvalidInputError, NotFoundError
+from aref.events import Event, EventCategory
+from aref.models import HealthSample
+from aref.records import to_record
+from aref.recovery.runbook import Runbook
+from aref.scoring import RiskProfile
+from aref.store import Store
+from aref.topology import DEMO_TOPOLOGY, SERVICES, DependencyGraph
+from chaos.faults import FaultSpec
+
+SOURCE = "dashboard"
+STOP_REASON = "stopped by request"
+SCALED = "replicas_scaled"  # system.replicas_scaled: a human changed a replica target
+
+
+class LocalControlPlane:
+    def __init__(
+        self,
+        settings: ArefSettings,
+        clock: Clock,
+        store: Store | None = None,
+        *,
+        experiments: ExperimentRegistry | None = None,
+        topology: DependencyGraph = DEMO_TOPOLOGY,
+        services: Sequence[str] = SERVICES,
+        runbooks: Iterable[Runbook] | None = None,
+    ) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.experiments = seed_registry() if experiments is None else experiments
+        self.runtime = LocalRuntime(settings, clock, store, topology=topology, services=services, runbooks=runbooks)
+
+    # -- local inputs -----------------------------------------------------------------------
+
+    def ingest(self, *samples: HealthSample) -> None:
+        self.runtime.ingest(*samples)
+
+    def ingest_telemetry(self, records: Sequence[Mapping[str, Any]]) -> None:
+        self.runtime.ingest_telemetry(records)
+
+    def apply_reports(self, records: Sequence[Mapping[str, Any]]) -> int:
+        return self.runtime.apply_reports(records)
+
+    def tick(self) -> None:
+        self.runtime.tick()
+
+    # -- the ControlPlane protocol ----------------------------------------------------------
+
+    async def status(self) -> StatusView:
+        rt = self._synced()
+        profile = self.settings.risk_profile
+        return status_view(
+            maturity=rt.maturity(profile),
+            risk_profile=profile.value,
+            active_alerts=rt.alerts()["active"],
+            active_recoveries=len(rt.engines.recovery.active()),
+            faults=rt.active_faults(),
+            at=self.clock.now(),
+        )
+
+    async def services(self) -> ServicesView:
+        rt = self._synced()
+        active = rt.alerts()["active"]
+        degradation = json_ready(rt.engines.absorption.status()["degradation"])
+        faults = rt.faults.active()
+        views = []
+        for name in rt.services:
+            sample = rt.samples.get(name)
+            views.append(
+                service_view(
+                    name,
+                    topology=rt.topology,
+                    replicas={"running": rt.scaler.running(name), "target": rt.scaler.target(name)},
+                    degradation_tier=degradation[name]["tier"] if name in degradation else None,
+                    open_alerts=[a for a in active if a["service"] == name],
+                    fault_ids=[f.id for f in faults if f.spec.service == name],
+                    telemetry=None if sample is None else telemetry_view(sample),
+                )
+            )
+        return {"services": views}
+
+    async def alerts(self) -> AlertsView:
+        return self._synced().alerts()
+
+    async def ack_alert(self, alert_id: str) -> AlertView:
+        alert = self.runtime.engines.detection.ack(alert_id)
+        self.runtime.bus.pump()
+        return alert_view(to_record(alert))
+
+    async def resolve_alert(self, alert_id: str) -> AlertView:
+        alert = self.runtime.engines.detection.resolve(alert_id)
+        self.runtime.bus.pump()
+        return alert_view(to_record(alert))
+
+    async def timeline(
+        self,
+        *,
+        category: str | None = None,
+        severity: str | None = None,
+        correlation_id: str | None = None,
+        limit: int = 100,
+    ) -> TimelineView:
+        return self._synced().query_timeline(category, severity, correlation_id, limit)
+
+    async def detection(self) -> dict[str, Any]:
+        return dict(json_ready(self._synced().engines.detection.status()))
+
+    async def absorption(self) -> dict[str, Any]:
+        return dict(json_ready(self._synced().engines.absorption.status()))
+
+    async def adaptation(self) -> dict[str, Any]:
+        rt = self._synced()
+        replicas = {s: {"running": rt.scaler.running(s), "target": rt.scaler.target(s)} for s in rt.services}
+        return dict(json_ready({**rt.engines.adaptation.status(), "replicas": replicas}))
+
+    async def recovery(self) -> dict[str, Any]:
+        return dict(json_ready(self._synced().engines.recovery.status()))
+
+    async def evolution(self) -> dict[str, Any]:
+        return dict(json_ready(self._synced().engines.evolution.status()))
+
+    async def maturity(self, profile: str | None = None) -> MaturityView:
+        chosen = _profile(profile, self.settings.risk_profile)
+        return self._synced().maturity(chosen)
+
+    async def metrics(self) -> MetricsView:
+        rt = self._synced()
+        assessment = rt.maturity(self.settings.risk_profile)
+        view = metrics_view(
+            incidents=rt.incidents(rt.alerts()),
+            detection_status=rt.engines.detection.status(),
+            crs_by_profile=assessment["crs_by_profile"],
+            settings=self.settings,
+            at=self.clock.now(),
+        )
+        result: MetricsView = json_ready(view)
+        return result
+
+    async def chaos_experiments(self) -> ExperimentsView:
+        running = {f["experiment"] for f in self._synced().active_faults()}
+        return {"experiments": [experiment_view(e, e.name in running) for e in self.experiments]}
+
+    async def start_experiment(self, name: str) -> FaultView:
+        experiment = self.experiments.get(name)
+        return self._synced().inject(experiment.fault, experiment=experiment.name)
+
+    async def inject_fault(
+        self, service: str, fault_type: str, rate: float, duration_s: float, delay_ms: float | None = None
+    ) -> FaultView:
+        if service not in self.runtime.services:
+            raise NotFoundError("service", service)
+        spec = FaultSpec.build(service, fault_type, rate, duration_s, delay_ms)
+        return self._synced().inject(spec)
+
+    async def stop_chaos(self) -> ChaosStopView:
+        return {"stopped": self.runtime.stop_faults(STOP_REASON)}
+
+    async def chaos_status(self) -> ChaosStatusView:
+        rt = self._synced()
+        return {"version": rt.faults.version, "active": rt.active_faults(), "recent": rt.recent_faults()}
+
+    async def scale(self, service: str, replicas: int) -> ReplicaView:
+        rt = self.runtime
+        rt.scaler.target(service)  # an unknown service is a 404 before any bound is checked
+        low, high = self.settings.adaptation.min_replicas, self.settings.adaptation.max_replicas
+        if isinstance(replicas, bool) or not isinstance(replicas, int) or not low <= replicas <= high:
+            raise InvalidInputError("replicas", f"must be an integer between {low} and {high}, got {replicas!r}")
+        previous = rt.set_replicas(service, replicas)
+        payload = {"service": service, "previous": previous, "replicas": replicas, "actor": "human"}
+        rt.publish(
+            Event.create(EventCategory.SYSTEM, "replicas_scaled", source=SOURCE, clock=self.clock, payload=payload)
+        )
+        return {
+            "service": service,
+            "running": rt.scaler.running(service),
+            "target": rt.scaler.target(service),
+            "min": low,
+            "max": high,
+        }
+
+    async def set_flag(self, name: str, enabled: bool) -> FlagView:
+        flag = self.runtime.engines.adaptation.toggle_flag(name, enabled)
+        self.runtime.bus.pump()
+        view: FlagView = json_ready({"name": flag.name, **flag.to_status()})
+        return view
+
+    async def set_traffic(self, service: str, weights: Mapping[str, int]) -> TrafficView:
+        applied = self.runtime.engines.adaptation.set_weights(service, dict(weights))
+        self.runtime.bus.pump()
+        return {"service": service, "weights": applied}
+
+    def _synced(self) -> LocalRuntime:
+        self.runtime.sync()
+        return self.runtime
+
+
+def _profile(name: str | None, default: RiskProfile) -> RiskProfile:
+    if not name:
+        return default
+    try:
+        return RiskProfile.parse(name)
+    except InvalidInputError as exc:
+        raise InvalidInputError("profile", exc.reason) from None

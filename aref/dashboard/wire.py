@@ -1,0 +1,269 @@
+"""The wire format between the control plane and the API: JSON-ready shapes as TypedDicts.
+
+Plain data only: dicts, lists, str, int, float (always finite), bool and None. ``json_ready``
+turns engine output (enums, tuples, non-finite floats) into that form.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from enum import Enum
+from numbers import Integral, Real
+from typing import Any, TypedDict
+
+# -- shapes ------------------------------------------------------------------------------
+
+
+class PillarScore(TypedDict):
+    level: int  # maturity level 1..5
+    label: str  # "Reactive" .. "Optimizing"
+
+
+class AlertCounts(TypedDict):
+    open: int
+    firing: int
+    acknowledged: int
+    by_severity: dict[str, int]  # every Severity value -> open alerts
+
+
+class ChaosSummary(TypedDict):
+    active_faults: int
+    services: list[str]  # services with an active fault
+    experiments: list[str]  # experiments with an active fault
+
+
+class StatusView(TypedDict):
+    version: str  # AREF version
+    at: float
+    risk_profile: str
+    crs: float  # 1..5 under risk_profile
+    crs_percent: float  # 0..100
+    crs_by_profile: dict[str, float]
+    pillars: dict[str, PillarScore]  # every Pillar value
+    alerts: AlertCounts
+    active_recoveries: int
+    chaos: ChaosSummary
+
+
+class TelemetryView(TypedDict):
+    at: float
+    requests: int
+    errors: int
+    error_rate: float
+    latency_p50_ms: float
+    latency_p99_ms: float
+
+
+class ReplicaCounts(TypedDict):
+    running: int  # replicas really serving
+    target: int  # replicas asked for
+
+
+class ServiceView(TypedDict):
+    name: str
+    status: str  # healthy | degraded | critical | down
+    reasons: list[str]  # why it is not healthy (empty when healthy)
+    replicas: ReplicaCounts
+    degradation_tier: str | None  # full | reduced | minimal | emergency
+    open_alerts: int
+    active_faults: list[str]  # fault ids
+    dependencies: list[str]
+    dependents: list[str]
+    telemetry: TelemetryView | None  # the latest merged sample
+    version: str
+
+
+class ServicesView(TypedDict):
+    services: list[ServiceView]
+
+
+class AlertView(TypedDict):
+    id: str
+    fingerprint: str
+    service: str
+    metric: str
+    detector: str
+    detection_class: str
+    severity: str
+    state: str  # firing | acknowledged | resolved
+    value: float | None
+    threshold: float | None
+    onset_at: float
+    fired_at: float
+    last_seen: float
+    correlation_id: str
+    count: int
+    acked_at: float | None
+    resolved_at: float | None
+    actioned_at: float | None
+
+
+class AlertsView(TypedDict):
+    active: list[AlertView]
+    recent_resolved: list[AlertView]  # newest first
+    counts: AlertCounts
+
+
+class EventView(TypedDict):
+    id: str
+    topic: str  # "{category}.{type}"
+    category: str
+    type: str
+    severity: str
+    source: str
+    timestamp: float
+    correlation_id: str | None
+    payload: dict[str, Any]
+
+
+class TimelineSummary(TypedDict):
+    by_category: dict[str, int]
+    by_severity: dict[str, int]
+    by_source: dict[str, int]
+
+
+class TimelineView(TypedDict):
+    events: list[EventView]  # newest first, at most ``limit``
+    matched: int  # events matching the filter before the limit
+    retained: int  # events the log holds
+    summary: TimelineSummary  # over the matched events
+
+
+class ReplicaView(TypedDict):
+    service: str
+    running: int
+    target: int
+    min: int
+    max: int
+
+
+class FlagView(TypedDict):
+    name: str
+    service: str
+    kind: str
+    enabled: bool
+    critical: bool
+    changed_by: str | None  # human | auto
+    changed_at: float | None
+    reason: str
+
+
+class TrafficView(TypedDict):
+    service: str
+    weights: dict[str, int]  # route -> percent, sums to 100
+
+
+class MaturityView(TypedDict):
+    profile: str
+    crs: float
+    crs_percent: float
+    crs_by_profile: dict[str, float]
+    pillars: dict[str, dict[str, Any]]  # level, label, description, next_level, met, unmet, gaps
+    facts: dict[str, Any]  # the measured MaturityContext the levels rest on
+
+
+class TimeToMetric(TypedDict):
+    seconds: float | None  # None until something was measured
+    target_seconds: float
+    incidents: int  # incidents measured
+    meets_target: bool | None
+
+
+class ServiceAvailability(TypedDict):
+    availability: float  # good / total; 1.0 without traffic
+    good: int
+    total: int
+
+
+class AvailabilityView(TypedDict):
+    overall: float
+    good: int
+    total: int
+    services: dict[str, ServiceAvailability]
+
+
+class ErrorBudgetView(TypedDict):
+    slo: str
+    service: str
+    target: float
+    events: int
+    bad_events: int
+    consumed: float | None  # fraction spent; None when the budget is zero and already broken
+    remaining: float
+
+
+class MetricsView(TypedDict):
+    at: float
+    mttd: TimeToMetric
+    mttr: TimeToMetric
+    availability: AvailabilityView
+    error_budgets: list[ErrorBudgetView]
+    risk_profile: str
+    crs: float
+    crs_by_profile: dict[str, float]
+    crs_percent_by_profile: dict[str, float]
+
+
+class FaultView(TypedDict):
+    fault_id: str
+    service: str
+    fault_type: str  # latency | error | timeout | crash
+    rate: float
+    delay_ms: float
+    duration_s: float
+    started_at: float
+    expires_at: float
+    remaining_s: float
+    state: str  # active | rolled_back
+    ended_at: float | None
+    end_reason: str | None
+    experiment: str | None
+    correlation_id: str | None
+
+
+class ExperimentView(TypedDict):
+    name: str
+    description: str
+    hypothesis: str
+    service: str
+    fault_type: str
+    rate: float
+    duration_s: float
+    delay_ms: float
+    running: bool
+
+
+class ExperimentsView(TypedDict):
+    experiments: list[ExperimentView]
+
+
+class ChaosStatusView(TypedDict):
+    version: int  # fault board version
+    active: list[FaultView]
+    recent: list[FaultView]  # rolled back, newest first
+
+
+class ChaosStopView(TypedDict):
+    stopped: list[FaultView]
+
+
+# -- the wire rule --------------------------------------------------------------------------
+
+
+def json_ready(value: Any) -> Any:
+    """Plain JSON data: enums by value, tuples and sets as lists, non-finite floats as None."""
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, Enum):
+        return json_ready(value.value)
+    if isinstance(value, Integral):
+        return int(value)
+    if isinstance(value, Real):
+        number = float(value)
+        return number if math.isfinite(number) else None
+    if isinstance(value, Mapping):
+        return {str(k): json_ready(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [json_ready(v) for v in value]
+    return str(value)

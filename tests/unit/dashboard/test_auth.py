@@ -1,0 +1,84 @@
+"""Mutating endpoints need the bearer token when AREF_API_TOKEN is set; reads never do."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from aref.dashboard.app import create_app
+from aref.dashboard.auth import BearerTokenGuard
+from aref.dashboard.local import LocalControlPlane
+from aref.errors import InvalidInputError
+from tests.unit.dashboard.conftest import TOKEN, make_settings
+
+MUTATIONS: list[tuple[str, dict[str, object]]] = [
+    ("/api/aref/chaos/start", {"experiment": "payment_provider_failure"}),
+    ("/api/aref/chaos/stop", {}),
+    ("/api/aref/services/orders/scale", {"replicas": 2}),
+    ("/api/aref/adaptation/flags/orders.search", {"enabled": False}),
+    ("/api/aref/adaptation/traffic/orders", {"weights": {"primary": 90, "backup": 10}}),
+    ("/api/aref/alerts/ALR-x/ack", {}),
+    ("/api/aref/alerts/ALR-x/resolve", {}),
+]
+
+
+@pytest.fixture
+def guarded(plane: LocalControlPlane) -> TestClient:
+    return TestClient(create_app(plane, settings=make_settings(api_token=TOKEN)))
+
+
+def test_the_list_covers_every_mutating_route(plane: LocalControlPlane) -> None:
+    app = create_app(plane, settings=make_settings(api_token=TOKEN))
+    fill = {"{service}": "orders", "{name}": "orders.search", "{alert_id}": "ALR-x"}
+    posts = set()
+    for path, operations in app.openapi()["paths"].items():
+        if set(operations) - {"get", "head", "options"}:
+            for placeholder, value in fill.items():
+                path = path.replace(placeholder, value)
+            posts.add(path)
+    assert posts == {path for path, _ in MUTATIONS}
+
+
+@pytest.mark.parametrize(("path", "body"), MUTATIONS, ids=[p for p, _ in MUTATIONS])
+def test_a_mutation_without_the_token_is_401(guarded: TestClient, path: str, body: dict[str, object]) -> None:
+    response = guarded.post(path, json=body)
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"] == "Bearer"
+    assert response.json()["field"] == "Authorization"
+
+
+@pytest.mark.parametrize("header", ["Bearer wrong", f"Basic {TOKEN}", f"bearer {TOKEN}", TOKEN])
+def test_a_wrong_credential_is_401(guarded: TestClient, header: str) -> None:
+    response = guarded.post("/api/aref/chaos/stop", headers={"Authorization": header})
+    assert response.status_code == 401
+
+
+def test_the_token_is_checked_before_the_body_is_read(guarded: TestClient) -> None:
+    response = guarded.post("/api/aref/chaos/start", content=b"{not json", headers={"content-type": "application/json"})
+    assert response.status_code == 401
+
+
+def test_the_right_token_lets_a_mutation_through(guarded: TestClient, plane: LocalControlPlane) -> None:
+    response = guarded.post(
+        "/api/aref/services/orders/scale", json={"replicas": 2}, headers={"Authorization": f"Bearer {TOKEN}"}
+    )
+    assert response.status_code == 200
+    assert plane.runtime.scaler.target("orders") == 2
+
+
+def test_reads_need_no_token(guarded: TestClient) -> None:
+    assert guarded.get("/api/aref/status").status_code == 200
+    assert guarded.get("/metrics").status_code == 200
+    assert guarded.get("/").status_code == 200
+
+
+def test_without_a_configured_token_mutations_are_open(client: TestClient) -> None:
+    assert client.post("/api/aref/chaos/stop").status_code == 200
+
+
+def test_an_empty_token_cannot_switch_the_guard_on() -> None:
+    async def app(scope: object, receive: object, send: object) -> None:
+        return None
+
+    with pytest.raises(InvalidInputError):
+        BearerTokenGuard(app, "")
