@@ -1,0 +1,304 @@
+"""RayControlPlane: the dashboard's ``ControlPlane`` answered by the pillar actors.
+
+Each method gathers the actor state it needs (concurrently) and builds the same views the
+in-memory control plane builds, with the shared functions of ``aref.dashboard``. Replica counts
+are Serve's real ones, read by the adaptation actor.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from typing import Any
+
+from actors.client import actor, unwrap
+from actors.options import ABSORPTION, ADAPTATION, CHAOS, DETECTION, EVOLUTION, RECOVERY, TIMELINE
+from aref.clock import Clock, SystemClock
+from aref.config import ArefSettings
+from aref.dashboard.experiments import ExperimentRegistry, seed_registry
+from aref.dashboard.facts import PillarStatuses, automated_tiers, maturity_context
+from aref.dashboard.measures import measured_incidents, metrics_view
+from aref.dashboard.timeline import check_limit, timeline_view
+from aref.dashboard.views import (
+    alert_counts,
+    alert_view,
+    experiment_view,
+    fault_view,
+    service_view,
+    status_view,
+    telemetry_view,
+)
+from aref.dashboard.wire import (
+    AlertsView,
+    AlertView,
+    ChaosStatusView,
+    ChaosStopView,
+    ExperimentsView,
+    FaultView,
+    FlagView,
+    MaturityView,
+    MetricsView,
+    ReplicaView,
+    ServicesView,
+    StatusView,
+    TelemetryView,
+    TimelineView,
+    TrafficView,
+    json_ready,
+)
+from aref.errors import InvalidInputError, NotFoundError
+from aref.events import Event
+from aref.maturity.assess import MaturityAssessor
+from aref.models import HealthSample, Incident
+from aref.records import from_record, to_record
+from aref.recovery.defaults import configured_runbooks
+from aref.scoring import RiskProfile
+from aref.topology import DEMO_TOPOLOGY, SERVICES
+from chaos.faults import ActiveFault, FaultSpec
+
+PILLARS = (DETECTION, ABSORPTION, ADAPTATION, RECOVERY, EVOLUTION)
+
+
+async def _call(name: str, method: str, *args: Any, **kwargs: Any) -> Any:
+    return await getattr(actor(name), method).remote(*args, **kwargs)
+
+
+class RayControlPlane:
+    def __init__(
+        self, settings: ArefSettings, *, experiments: ExperimentRegistry | None = None, clock: Clock | None = None
+    ) -> None:
+        self.settings = settings
+        self.clock: Clock = clock or SystemClock()
+        self.experiments = experiments or seed_registry()
+        self._automated = automated_tiers(configured_runbooks(settings.recovery))
+
+    # -- gathering ----------------------------------------------------------------------------
+
+    async def _statuses(self) -> PillarStatuses:
+        replies = await asyncio.gather(*(_call(name, "get_status") for name in PILLARS))
+        return PillarStatuses(*(r["status"] for r in replies))
+
+    @staticmethod
+    def _alerts(detection_status: Mapping[str, Any]) -> AlertsView:
+        active = [alert_view(a) for a in detection_status["active_alerts"]]
+        resolved = [alert_view(a) for a in detection_status["recent_resolved"]]
+        return {"active": active, "recent_resolved": resolved, "counts": alert_counts(active)}
+
+    async def _incidents(self, alerts: AlertsView) -> list[Incident]:
+        stored = [from_record(Incident, r) for r in await _call(EVOLUTION, "incidents")]
+        return measured_incidents(stored, [*alerts["active"], *alerts["recent_resolved"]])
+
+    async def _maturity(self, statuses: PillarStatuses, profile: RiskProfile) -> MaturityView:
+        alerts = self._alerts(statuses.detection)
+        context = maturity_context(
+            statuses,
+            incidents=await self._incidents(alerts),
+            alerts=[*alerts["active"], *alerts["recent_resolved"]],
+            topology=DEMO_TOPOLOGY,
+            settings=self.settings,
+            automated=self._automated,
+        )
+        assessment = MaturityAssessor(profile=profile).assess(context)
+        view: MaturityView = json_ready({**assessment.to_dict(), "facts": to_record(context)})
+        return view
+
+    async def _chaos(self) -> dict[str, Any]:
+        reply: dict[str, Any] = await _call(CHAOS, "get_status")
+        return reply
+
+    def _faults(self, chaos: Mapping[str, Any]) -> list[FaultView]:
+        now, labels = self.clock.now(), chaos["experiments"]
+        return [
+            fault_view(from_record(ActiveFault, r), now, experiment=labels.get(r["id"]))
+            for r in chaos["status"]["active"]
+        ]
+
+    async def _replicas(self) -> dict[str, dict[str, Any]]:
+        counts: dict[str, dict[str, Any]] = await _call(ADAPTATION, "replica_counts")
+        return counts
+
+    # -- the ControlPlane protocol ----------------------------------------------------------
+
+    async def status(self) -> StatusView:
+        statuses, chaos = await asyncio.gather(self._statuses(), self._chaos())
+        profile = self.settings.risk_profile
+        return status_view(
+            maturity=await self._maturity(statuses, profile),
+            risk_profile=profile.value,
+            active_alerts=self._alerts(statuses.detection)["active"],
+            active_recoveries=len(statuses.recovery.get("active", [])),
+            faults=self._faults(chaos),
+            at=self.clock.now(),
+        )
+
+    async def services(self) -> ServicesView:
+        detection, absorption, chaos, replicas = await asyncio.gather(
+            _call(DETECTION, "get_status"), _call(ABSORPTION, "get_status"), self._chaos(), self._replicas()
+        )
+        active = self._alerts(detection["status"])["active"]
+        degradation = json_ready(absorption["status"]["degradation"])
+        faults = self._faults(chaos)
+        samples = detection.get("latest_samples", {})
+        views = []
+        for name in SERVICES:
+            count = replicas.get(name, {})
+            sample = samples.get(name)
+            views.append(
+                service_view(
+                    name,
+                    topology=DEMO_TOPOLOGY,
+                    replicas={"running": int(count.get("running", 0)), "target": int(count.get("target", 0))},
+                    degradation_tier=degradation[name]["tier"] if name in degradation else None,
+                    open_alerts=[a for a in active if a["service"] == name],
+                    fault_ids=[f["fault_id"] for f in faults if f["service"] == name],
+                    telemetry=None if sample is None else _telemetry(sample),
+                )
+            )
+        return {"services": views}
+
+    async def alerts(self) -> AlertsView:
+        return self._alerts((await _call(DETECTION, "get_status"))["status"])
+
+    async def ack_alert(self, alert_id: str) -> AlertView:
+        return alert_view(unwrap(await _call(DETECTION, "ack", alert_id)))
+
+    async def resolve_alert(self, alert_id: str) -> AlertView:
+        return alert_view(unwrap(await _call(DETECTION, "resolve", alert_id)))
+
+    async def timeline(
+        self,
+        *,
+        category: str | None = None,
+        severity: str | None = None,
+        correlation_id: str | None = None,
+        limit: int = 100,
+    ) -> TimelineView:
+        check_limit(limit)
+        reply = unwrap(
+            await _call(
+                TIMELINE, "query", category=category, severity=severity, correlation_id=correlation_id, limit=10_000
+            )
+        )
+        events = [Event.from_dict(e) for e in reply["events"]]
+        return timeline_view(events, limit=limit, retained=int(reply["summary"]["total"]))
+
+    async def detection(self) -> dict[str, Any]:
+        return await self._pillar(DETECTION)
+
+    async def absorption(self) -> dict[str, Any]:
+        return await self._pillar(ABSORPTION)
+
+    async def adaptation(self) -> dict[str, Any]:
+        status, replicas = await asyncio.gather(_call(ADAPTATION, "get_status"), self._replicas())
+        counts = {s: {"running": c["running"], "target": c["target"]} for s, c in replicas.items() if s in SERVICES}
+        return dict(json_ready({**status["status"], "replicas": counts}))
+
+    async def recovery(self) -> dict[str, Any]:
+        return await self._pillar(RECOVERY)
+
+    async def evolution(self) -> dict[str, Any]:
+        return await self._pillar(EVOLUTION)
+
+    async def _pillar(self, name: str) -> dict[str, Any]:
+        return dict(json_ready((await _call(name, "get_status"))["status"]))
+
+    async def maturity(self, profile: str | None = None) -> MaturityView:
+        return await self._maturity(await self._statuses(), _profile(profile, self.settings.risk_profile))
+
+    async def metrics(self) -> MetricsView:
+        statuses = await self._statuses()
+        assessment = await self._maturity(statuses, self.settings.risk_profile)
+        view = metrics_view(
+            incidents=await self._incidents(self._alerts(statuses.detection)),
+            detection_status=statuses.detection,
+            crs_by_profile=assessment["crs_by_profile"],
+            settings=self.settings,
+            at=self.clock.now(),
+        )
+        result: MetricsView = json_ready(view)
+        return result
+
+    async def chaos_experiments(self) -> ExperimentsView:
+        running = {f["experiment"] for f in self._faults(await self._chaos())}
+        return {"experiments": [experiment_view(e, e.name in running) for e in self.experiments]}
+
+    async def start_experiment(self, name: str) -> FaultView:
+        experiment = self.experiments.get(name)
+        return await self._inject(experiment.fault, experiment.name)
+
+    async def inject_fault(
+        self, service: str, fault_type: str, rate: float, duration_s: float, delay_ms: float | None = None
+    ) -> FaultView:
+        if service not in SERVICES:
+            raise NotFoundError("service", service)
+        return await self._inject(FaultSpec.build(service, fault_type, rate, duration_s, delay_ms), None)
+
+    async def _inject(self, spec: FaultSpec, experiment: str | None) -> FaultView:
+        reply = unwrap(await _call(CHAOS, "inject", to_record(spec), experiment=experiment))
+        return fault_view(from_record(ActiveFault, reply["fault"]), self.clock.now(), experiment=experiment)
+
+    async def stop_chaos(self) -> ChaosStopView:
+        chaos = await self._chaos()
+        active = {f["fault_id"]: f for f in self._faults(chaos)}
+        stopped = unwrap(await _call(CHAOS, "stop_all"))["stopped"]
+        now = self.clock.now()
+        views: list[FaultView] = []
+        for fid in stopped:
+            if fid in active:
+                views.append(
+                    {**active[fid], "state": "rolled_back", "ended_at": now, "end_reason": "stopped by request"}
+                )
+        return {"stopped": views}
+
+    async def chaos_status(self) -> ChaosStatusView:
+        chaos = await self._chaos()
+        now, labels = self.clock.now(), chaos["experiments"]
+        recent = [
+            fault_view(
+                from_record(ActiveFault, r),
+                now,
+                experiment=labels.get(r["id"]),
+                ended_at=r["rolled_back_at"],
+                end_reason=r["reason"],
+            )
+            for r in chaos["status"]["history"]
+        ]
+        return {"version": int(chaos["status"]["version"]), "active": self._faults(chaos), "recent": recent}
+
+    async def scale(self, service: str, replicas: int) -> ReplicaView:
+        low, high = self.settings.adaptation.min_replicas, self.settings.adaptation.max_replicas
+        if service not in SERVICES:
+            raise NotFoundError("service", service)
+        if isinstance(replicas, bool) or not isinstance(replicas, int) or not low <= replicas <= high:
+            raise InvalidInputError("replicas", f"must be an integer between {low} and {high}, got {replicas!r}")
+        unwrap(await _call(ADAPTATION, "scale", service, replicas))
+        count = (await _call(ADAPTATION, "replica_counts", refresh=True)).get(service, {})
+        return {
+            "service": service,
+            "running": int(count.get("running", 0)),
+            "target": replicas,
+            "min": low,
+            "max": high,
+        }
+
+    async def set_flag(self, name: str, enabled: bool) -> FlagView:
+        flag = unwrap(await _call(ADAPTATION, "toggle_flag", name, enabled))
+        view: FlagView = json_ready({"name": name, **flag})
+        return view
+
+    async def set_traffic(self, service: str, weights: Mapping[str, int]) -> TrafficView:
+        applied = unwrap(await _call(ADAPTATION, "set_weights", service, dict(weights)))
+        return {"service": service, "weights": applied}
+
+
+def _telemetry(record: Mapping[str, Any]) -> TelemetryView:
+    return telemetry_view(from_record(HealthSample, record))
+
+
+def _profile(name: str | None, default: RiskProfile) -> RiskProfile:
+    if not name:
+        return default
+    try:
+        return RiskProfile.parse(name)
+    except InvalidInputError as exc:
+        raise InvalidInputError("profile", exc.reason) from None

@@ -1,0 +1,284 @@
+"""The replica runtime: fault hook, telemetry and guards on the data plane; the tick loop on the control plane.
+
+Data plane (``run`` / ``run_async``, per business request): decide the request's fault from
+the cached board, apply it, run the operation, map errors to an envelope, record latency and
+outcome (ok = status < 500). No call to any actor happens here.
+
+Control plane (``tick``, every ``tick_seconds``): flush telemetry and push it to detection,
+push the guards' outcome reports to absorption (both fire-and-forget; what could not be sent
+is kept, bounded, and sent later; reports are idempotent by sequence), then pull the fault
+board, the breaker decisions newer than the cached version and the flags/traffic, and apply
+them. Any failure is logged and the cached state stays in force; the loop never dies.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import random
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol, TypeVar
+
+from aref.absorption.edges import edge_name
+from aref.clock import Clock
+from aref.config import ArefSettings
+from aref.errors import InvalidInputError
+from aref.records import to_record
+from aref.telemetry import TelemetryAccumulator
+from aref.topology import DEMO_TOPOLOGY
+from chaos.faults import EffectKind
+from services.base.control import ControlCache
+from services.base.envelope import Envelope, error_envelope
+from services.base.faults import FaultDraw, Sleep, apply_effect
+from services.base.guards import EdgeGuard, GuardPolicy
+from services.base.metrics import ReplicaMetrics
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+MAX_PENDING_TELEMETRY = 10
+MAX_PENDING_REPORTS = 500
+RECENT = 100
+
+
+@dataclass(frozen=True)
+class ReplicaIdentity:
+    service: str
+    replica_id: str
+    actor_name: str
+    pid: int
+
+
+class ControlPlane(Protocol):
+    """The pillar actors as a replica sees them; pushes return whether the call was sent."""
+
+    async def push_telemetry(self, records: list[dict[str, Any]]) -> bool: ...
+    async def push_reports(self, reports: list[dict[str, Any]]) -> bool: ...
+    async def board(self, service: str) -> dict[str, Any] | None: ...
+    async def decisions_since(self, version: int) -> dict[str, Any] | None: ...
+    async def control_for(self, service: str) -> dict[str, Any] | None: ...
+
+
+class ReplicaRuntime:
+    def __init__(
+        self,
+        identity: ReplicaIdentity,
+        settings: ArefSettings,
+        plane: ControlPlane,
+        clock: Clock,
+        *,
+        downstream: Sequence[str] = (),
+        guard_policy: GuardPolicy | None = None,
+        timer: Callable[[], float] = time.perf_counter,
+        rng: Callable[[], float] = random.random,
+        sleep: Sleep = asyncio.sleep,
+        autostart: bool = True,
+    ) -> None:
+        self.identity = identity
+        self._autostart = autostart
+        self.service = identity.service
+        self.settings = settings
+        self.clock = clock
+        self.control = ControlCache()
+        self.metrics = ReplicaMetrics(self.service, identity.replica_id)
+        self.telemetry = TelemetryAccumulator(self.service, identity.replica_id, clock.now(), identity.actor_name)
+        self._plane = plane
+        self._timer = timer
+        self._rng = rng
+        self._sleep = sleep
+        self.started_at = clock.now()
+        self.requests = 0
+        self.errors = 0
+        self._recent: deque[bool] = deque(maxlen=RECENT)
+        self._pending_telemetry: list[dict[str, Any]] = []
+        self._pending_reports: list[dict[str, Any]] = []
+        self._task: asyncio.Task[None] | None = None
+        self.ticks = 0
+        policy = guard_policy or GuardPolicy.from_settings(settings.absorption)
+        self.guards: dict[str, EdgeGuard] = {}
+        for dependency in downstream:
+            if dependency not in DEMO_TOPOLOGY.dependencies(self.service):
+                raise InvalidInputError("downstream", f"{self.service} does not depend on {dependency!r}")
+            edge = edge_name(self.service, dependency)
+            self.guards[dependency] = EdgeGuard(
+                edge, identity.replica_id, policy, clock, sleep, listener=self.metrics.edge_call
+            )
+
+    async def run(
+        self, op: str, work: Callable[[FaultDraw], Any], *, status: int = 200, absorb_errors: bool = False
+    ) -> Envelope:
+        """Serve a blocking operation (store I/O) in a worker thread; a non-envelope result gets ``status``."""
+
+        async def in_thread(draw: FaultDraw) -> Envelope:
+            result = await asyncio.to_thread(work, draw)
+            return result if isinstance(result, Envelope) else Envelope(status, result)
+
+        return await self.run_async(op, in_thread, absorb_errors=absorb_errors)
+
+    async def run_async(
+        self, op: str, work: Callable[[FaultDraw], Awaitable[Envelope]], *, absorb_errors: bool = False
+    ) -> Envelope:
+        """Serve one business request: fault hook, operation, error mapping, telemetry.
+
+        ``absorb_errors`` leaves error faults to the operation (it draws them with ``FaultDraw.fails``).
+        """
+        self.ensure_started()
+        started = self._timer()
+        draw = FaultDraw(self.control.board, self.service, self.clock.now(), self._rng)
+        try:
+            effect = draw.request()
+            if effect.kind is not EffectKind.NONE and not (absorb_errors and effect.kind is EffectKind.ERROR):
+                draw.injected.append(effect)
+            await apply_effect(effect, self.service, self._sleep, errors=not absorb_errors)
+            envelope = await work(draw)
+        except Exception as exc:
+            envelope = error_envelope(exc)
+            if envelope.status == 500:
+                log.exception("%s %s failed unexpectedly", self.service, op)
+        for effect in draw.injected:
+            self.metrics.fault(effect.kind.value)
+        self._record(op, envelope.status, self._timer() - started)
+        return envelope
+
+    def apply_faults(self, board: dict[str, Any]) -> dict[str, Any]:
+        """A pushed fault board (``DeploymentHandle.broadcast``); older or equal versions change nothing."""
+        try:
+            applied = self.control.apply_board(board)
+        except InvalidInputError as exc:
+            return {**self._ids(), "version": self.control.board.version, "applied": False, "error": str(exc)}
+        self.metrics.fault_version(self.control.board.version)
+        return {**self._ids(), "version": self.control.board.version, "applied": applied}
+
+    def whoami(self) -> dict[str, Any]:
+        return {
+            **self._ids(),
+            "service": self.service,
+            "actor_name": self.identity.actor_name,
+            "pid": self.identity.pid,
+            "fault_version": self.control.board.version,
+        }
+
+    def health(self) -> dict[str, Any]:
+        now = self.clock.now()
+        recent_errors = sum(1 for ok in self._recent if not ok)
+        recent_rate = recent_errors / len(self._recent) if self._recent else 0.0
+        live = self.control.live_faults(self.service, now)
+        return {
+            "service": self.service,
+            "status": "degraded" if recent_rate >= 0.5 or live else "healthy",
+            "replica_id": self.identity.replica_id,
+            "pid": self.identity.pid,
+            "uptime_s": round(now - self.started_at, 3),
+            "requests": self.requests,
+            "errors": self.errors,
+            "error_rate": round(self.errors / self.requests, 4) if self.requests else 0.0,
+            "recent_error_rate": round(recent_rate, 4),
+            "memory_mb": memory_mb(),
+            "fault_version": self.control.board.version,
+            "active_faults": live,
+            "control_version": self.control.control_version,
+            "decisions_version": self.control.decisions_version,
+            "edges": {g.edge: g.breaker.state.value for g in self.guards.values()},
+            "ticks": self.ticks,
+        }
+
+    def start(self) -> bool:
+        """Start the tick loop on the running event loop (once); False when there is none yet."""
+        if self._task is not None and not self._task.done():
+            return True
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return False
+        self._task = loop.create_task(self._loop(), name=f"aref-tick-{self.service}")
+        return True
+
+    def ensure_started(self) -> None:
+        """Start the tick loop if this runtime starts it by itself (``autostart``, the default)."""
+        if self._autostart:
+            self.start()
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+            self._task = None
+
+    async def tick(self) -> None:
+        """One control-plane round; every step survives a missing or failing actor."""
+        self._pending_telemetry.append(to_record(self.telemetry.flush(self.clock.now())))
+        del self._pending_telemetry[:-MAX_PENDING_TELEMETRY]
+        if await self._quiet(self._plane.push_telemetry(list(self._pending_telemetry)), "push telemetry"):
+            self._pending_telemetry.clear()
+        for guard in self.guards.values():
+            report = guard.drain_report()
+            if report is not None:
+                self._pending_reports.append(to_record(report))
+        del self._pending_reports[:-MAX_PENDING_REPORTS]
+        if self._pending_reports:
+            sent = await self._quiet(self._plane.push_reports(list(self._pending_reports)), "push breaker reports")
+            if sent:
+                self._pending_reports.clear()
+        board, decisions, control = await asyncio.gather(
+            self._quiet(self._plane.board(self.service), "pull fault board"),
+            self._quiet(self._plane.decisions_since(self.control.decisions_version), "pull breaker decisions"),
+            self._quiet(self._plane.control_for(self.service), "pull flags and traffic"),
+        )
+        self._apply(board, decisions, control)
+        self.ticks += 1
+
+    def _apply(self, board: Any, decisions: Any, control: Any) -> None:
+        try:
+            if board is not None:
+                self.control.apply_board(board)
+                self.metrics.fault_version(self.control.board.version)
+            if decisions is not None:
+                for edge, decision in self.control.apply_decisions(decisions).items():
+                    guard = self.guards.get(edge.partition("->")[2])
+                    if guard is not None and guard.edge == edge:
+                        guard.apply_decision(decision)
+            if control is not None:
+                self.control.apply_control(control)
+        except InvalidInputError as exc:
+            log.warning("%s: ignoring malformed control state: %s", self.service, exc)
+        for guard in self.guards.values():
+            self.metrics.breaker(guard.edge, guard.breaker.state)
+
+    async def _quiet(self, call: Coroutine[Any, Any, T], what: str) -> T | None:
+        try:
+            return await call
+        except Exception as exc:
+            log.warning("%s: %s failed (%s: %s); keeping the cached state", self.service, what, type(exc).__name__, exc)
+            return None
+
+    async def _loop(self) -> None:
+        while True:
+            try:
+                await self.tick()
+            except Exception:
+                log.exception("%s: tick failed", self.service)
+            await asyncio.sleep(self.settings.tick_seconds)
+
+    def _record(self, op: str, status: int, latency_s: float) -> None:
+        ok = status < 500
+        self.requests += 1
+        self.errors += 0 if ok else 1
+        self._recent.append(ok)
+        self.telemetry.record(latency_s * 1000.0, ok)
+        self.metrics.request(op, status, latency_s)
+
+    def _ids(self) -> dict[str, Any]:
+        return {"replica_id": self.identity.replica_id}
+
+
+def memory_mb() -> float:
+    """Resident memory of this process in MB (0.0 where /proc is unavailable)."""
+    try:
+        with open("/proc/self/statm") as statm:
+            pages = int(statm.read().split()[1])
+    except (OSError, ValueError, IndexError):
+        return 0.0
+    return round(pages * os.sysconf("SC_PAGE_SIZE") / 2**20, 1)

@@ -1,0 +1,1 @@
+"""Gateway: the order pipeline over the four shop services."""

@@ -1,0 +1,183 @@
+"""The gateway as a Ray Serve application: the order pipeline over DeploymentHandles.
+
+Routes (prefix ``/gateway``): POST /api/orders, GET /api/services/deep-health,
+GET /api/gateway/stats, GET /api/gateway/requests. Handle methods: ``place_order``,
+``deep_health``, ``gateway_stats``, ``recent_requests`` (+ ``apply_faults``, ``whoami``, ``health``).
+Every call to a service goes through that edge's guard chain (``gateway-><service>``); only
+calls that are safe to repeat are marked idempotent (payment capture is, by order id).
+"""
+
+import asyncio
+import time
+from typing import Any, Literal
+
+from fastapi import Query
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+from ray import serve
+from ray.serve import Application
+
+from aref.config import load_settings
+from services.base.envelope import Envelope
+from services.base.faults import FaultDraw
+from services.base.guards import GuardPolicy
+from services.base.replica import ServiceReplica, create_api, parse, respond
+from services.gateway.pipeline import Pipeline
+from services.gateway.request_log import RequestLog
+
+DOWNSTREAM = ("orders", "payments", "inventory", "notifications")
+
+
+class GatewayArgs(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    edge_timeout_s: float = Field(5.0, gt=0, le=60)
+    retries: int = Field(1, ge=0, le=3)
+    backoff_s: float = Field(0.05, ge=0, le=5)
+    recent_requests: int = Field(200, ge=1, le=10_000)
+    health_timeout_s: float = Field(2.0, gt=0, le=30)
+
+
+class Item(BaseModel):
+    sku: str = Field(min_length=1, max_length=64)
+    quantity: int = Field(ge=1, le=10_000)
+    unit_price: float = Field(gt=0)
+
+
+class PlaceOrder(BaseModel):
+    customer: str = Field(min_length=1, max_length=100)
+    items: list[Item] = Field(min_length=1, max_length=50)
+    currency: str = Field("USD", min_length=3, max_length=3)
+    channel: Literal["email", "sms", "push", "webhook"] = "email"
+    recipient: str | None = Field(None, min_length=1, max_length=200)
+    priority: Literal["low", "normal", "high", "critical"] = "normal"
+
+
+class HandleShop:
+    """The shop reached through DeploymentHandles, each call guarded by its edge's chain."""
+
+    def __init__(self, replica: ServiceReplica) -> None:
+        self._runtime = replica.runtime
+        self._handles = {name: serve.get_deployment_handle(name, app_name=name) for name in DOWNSTREAM}
+
+    async def create_order(self, payload: dict[str, Any]) -> Envelope:
+        return await self._call("orders", "create_order", payload)
+
+    async def confirm_order(self, order_id: str, payment_id: str) -> Envelope:
+        return await self._call("orders", "confirm_order", order_id, payment_id, idempotent=True)
+
+    async def cancel_order(self, order_id: str, reason: str) -> Envelope:
+        return await self._call("orders", "cancel_order", order_id, reason, idempotent=True)
+
+    async def process_payment(self, payload: dict[str, Any]) -> Envelope:
+        return await self._call("payments", "process_payment", payload, idempotent=True)
+
+    async def refund_payment(self, payment_id: str, reason: str) -> Envelope:
+        return await self._call("payments", "refund_payment", payment_id, reason)
+
+    async def reserve_stock(self, payload: dict[str, Any]) -> Envelope:
+        return await self._call("inventory", "reserve_stock", payload)
+
+    async def send_notification(self, payload: dict[str, Any]) -> Envelope:
+        return await self._call("notifications", "send_notification", payload)
+
+    async def health_of(self, service: str, timeout_s: float) -> dict[str, Any]:
+        """A service's health without the guards (a probe must not trip breakers)."""
+        started = time.perf_counter()
+        try:
+            body = await asyncio.wait_for(self._handles[service].health.remote(), timeout_s)
+        except Exception as exc:
+            body = {"status": "unreachable", "error": f"{type(exc).__name__}: {exc}"[:300]}
+        return {**body, "latency_ms": round((time.perf_counter() - started) * 1000.0, 3)}
+
+    async def _call(self, service: str, method: str, *args: Any, idempotent: bool = False) -> Envelope:
+        handle = self._handles[service]
+
+        async def invoke() -> Envelope:
+            return Envelope.from_dict(await getattr(handle, method).remote(*args))
+
+        return await self._runtime.guards[service].call(invoke, idempotent=idempotent)
+
+
+api = create_api("AREF gateway")
+
+
+@serve.deployment(name="gateway", ray_actor_options={"num_cpus": 0.05}, health_check_period_s=1)
+@serve.ingress(api)
+class GatewayService(ServiceReplica):
+    def __init__(self, args: dict[str, Any] | None = None) -> None:
+        options = GatewayArgs.model_validate(args or {})
+        self.options = options
+        settings = load_settings()
+        policy = GuardPolicy.from_settings(
+            settings.absorption, timeout_s=options.edge_timeout_s, retries=options.retries, backoff_s=options.backoff_s
+        )
+        super().__init__("gateway", settings=settings, guard_policy=policy, downstream=DOWNSTREAM)
+        self.log = RequestLog(options.recent_requests)
+        self.shop = HandleShop(self)
+
+    async def place_order(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """Run the order pipeline: ``{order, payment, stock, notification, status, pipeline}``."""
+        return (await self._place(payload)).to_dict()
+
+    async def deep_health(self) -> dict[str, Any]:
+        probes = await asyncio.gather(*(self.shop.health_of(s, self.options.health_timeout_s) for s in DOWNSTREAM))
+        services = {"gateway": self.runtime.health(), **dict(zip(DOWNSTREAM, probes, strict=True))}
+        states = {body.get("status") for body in services.values()}
+        overall = "unhealthy" if "unreachable" in states else "degraded" if "degraded" in states else "healthy"
+        return {"status": overall, "services": services}
+
+    async def gateway_stats(self) -> dict[str, Any]:
+        return {
+            **self.log.stats(),
+            "replica_id": self.runtime.identity.replica_id,
+            "edges": {g.edge: g.snapshot() for g in self.runtime.guards.values()},
+        }
+
+    async def recent_requests(self, limit: int = 50) -> dict[str, Any]:
+        found = self.log.recent(limit)
+        return {"requests": found, "count": len(found)}
+
+    @api.post("/api/orders")
+    async def http_place(self, body: PlaceOrder) -> JSONResponse:
+        return respond(await self._place(body.model_dump()))
+
+    @api.get("/api/services/deep-health")
+    async def http_deep_health(self) -> JSONResponse:
+        body = await self.deep_health()
+        return JSONResponse(body, status_code=503 if body["status"] == "unhealthy" else 200)
+
+    @api.get("/api/gateway/stats")
+    async def http_stats(self) -> dict[str, Any]:
+        return await self.gateway_stats()
+
+    @api.get("/api/gateway/requests")
+    async def http_requests(self, limit: int = Query(50, ge=1, le=10_000)) -> dict[str, Any]:
+        return await self.recent_requests(limit)
+
+    async def _place(self, payload: Any) -> Envelope:
+        started = time.perf_counter()
+
+        async def place(_: FaultDraw) -> Envelope:
+            request = parse(PlaceOrder, payload)
+            return await Pipeline(self.shop).run(request.model_dump())
+
+        envelope = await self.runtime.run_async("place_order", place)
+        body = envelope.body if isinstance(envelope.body, dict) else {}
+        order = body.get("order") if isinstance(body.get("order"), dict) else None
+        self.log.record(
+            self.clock.now(),
+            "POST /api/orders",
+            envelope.status,
+            (time.perf_counter() - started) * 1000.0,
+            outcome=body.get("status"),
+            order_id=order["id"] if order else None,
+        )
+        return envelope
+
+
+def app(args: GatewayArgs) -> Application:
+    """Builder for serve_config.yaml: ``import_path: services.gateway.gateway_app:app``."""
+    options = args if isinstance(args, GatewayArgs) else GatewayArgs.model_validate(args or {})
+    application: Application = GatewayService.bind(options.model_dump())  # type: ignore[attr-defined]
+    return application

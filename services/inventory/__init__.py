@@ -1,0 +1,1 @@
+"""Inventory: stock, reservations with a TTL, movements."""

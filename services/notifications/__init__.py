@@ -1,0 +1,1 @@
+"""Notifications: multi-channel delivery with priority shedding and retry backoff."""

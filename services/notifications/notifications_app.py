@@ -1,0 +1,167 @@
+"""Notifications as a Ray Serve application: the dispatcher behind HTTP routes and handle methods.
+
+Routes (prefix ``/notifications``): POST /notifications/send, POST /notifications/batch,
+GET|POST /notifications/shed-level, GET|POST /notifications/templates,
+GET /notifications/history, GET /notifications/stats. Handle methods: ``send_notification``,
+``send_batch`` (+ ``apply_faults``, ``whoami``, ``health``).
+
+An error fault on this service hits delivery attempts (each retried with backoff); a message
+that fails every attempt answers 502, a shed one 200, a delivered one 201. Shedding follows
+the operator's level and the service's feature flags (pulled from adaptation).
+"""
+
+from typing import Any, Literal
+
+from fastapi import Query
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+from ray import serve
+from ray.serve import Application
+
+from services.base.envelope import Envelope
+from services.base.faults import FaultDraw
+from services.base.replica import ServiceReplica, create_api, parse, respond
+from services.notifications.dispatcher import Dispatcher
+from services.notifications.policy import RetryPolicy
+
+Channel = Literal["email", "sms", "push", "webhook"]
+Level = Literal["low", "normal", "high", "critical"]
+
+
+class NotificationsArgs(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    max_attempts: int = Field(3, ge=1, le=10)
+    base_delay_s: float = Field(0.5, ge=0, le=60)
+    backoff_factor: float = Field(2.0, ge=1, le=10)
+    max_delay_s: float = Field(30.0, ge=0, le=600)
+
+
+class Send(BaseModel):
+    channel: Channel = "email"
+    recipient: str = Field(min_length=1, max_length=200)
+    message: str | None = Field(None, min_length=1, max_length=2000)
+    template: str | None = Field(None, min_length=1, max_length=64)
+    params: dict[str, Any] = Field(default_factory=dict)
+    priority: Level = "normal"
+    order_id: str | None = Field(None, max_length=64)
+
+
+class Batch(BaseModel):
+    messages: list[dict[str, Any]] = Field(min_length=1, max_length=500)
+
+
+class ShedLevel(BaseModel):
+    level: Level
+    reason: str = Field("", max_length=200)
+
+
+class Template(BaseModel):
+    name: str = Field(min_length=1, max_length=64)
+    text: str = Field(min_length=1, max_length=2000)
+
+
+api = create_api("AREF notifications")
+
+
+@serve.deployment(name="notifications", ray_actor_options={"num_cpus": 0.05}, health_check_period_s=1)
+@serve.ingress(api)
+class NotificationsService(ServiceReplica):
+    def __init__(self, args: dict[str, Any] | None = None) -> None:
+        options = NotificationsArgs.model_validate(args or {})
+        super().__init__("notifications")
+        retry = RetryPolicy(options.max_attempts, options.base_delay_s, options.backoff_factor, options.max_delay_s)
+        self.dispatcher = Dispatcher(self.store, self.clock, retry)
+
+    async def send_notification(self, payload: dict[str, Any]) -> dict[str, Any]:
+        return (await self._send(payload)).to_dict()
+
+    async def send_batch(self, messages: list[dict[str, Any]]) -> dict[str, Any]:
+        return (await self._batch(messages)).to_dict()
+
+    @api.post("/send")
+    async def http_send(self, body: Send) -> JSONResponse:
+        return respond(await self._send(body.model_dump()))
+
+    @api.post("/batch")
+    async def http_batch(self, body: Batch) -> JSONResponse:
+        return respond(await self._batch(body.messages))
+
+    @api.get("/shed-level")
+    async def http_shed_level(self) -> JSONResponse:
+        flags = self.runtime.control.flags
+        return respond(await self.runtime.run("shed_level", lambda _: self.dispatcher.shed_status(flags)))
+
+    @api.post("/shed-level")
+    async def http_set_shed_level(self, body: ShedLevel) -> JSONResponse:
+        def set_level(_: object) -> dict[str, Any]:
+            self.dispatcher.set_shed_level(body.level, reason=body.reason)
+            return self.dispatcher.shed_status(self.runtime.control.flags)
+
+        return respond(await self.runtime.run("set_shed_level", set_level))
+
+    @api.get("/templates")
+    async def http_templates(self) -> JSONResponse:
+        return respond(await self.runtime.run("templates", lambda _: {"templates": self.dispatcher.templates()}))
+
+    @api.post("/templates")
+    async def http_add_template(self, body: Template) -> JSONResponse:
+        add = self.dispatcher.add_template
+        return respond(await self.runtime.run("add_template", lambda _: add(body.name, body.text), status=201))
+
+    @api.get("/history")
+    async def http_history(
+        self,
+        channel: str | None = None,
+        status: str | None = None,
+        recipient: str | None = None,
+        limit: int = Query(100, ge=1, le=1000),
+    ) -> JSONResponse:
+        def history(_: object) -> dict[str, Any]:
+            found = self.dispatcher.history(channel=channel, status=status, recipient=recipient, limit=limit)
+            return {"notifications": found, "count": len(found)}
+
+        return respond(await self.runtime.run("history", history))
+
+    @api.get("/stats")
+    async def http_stats(self) -> JSONResponse:
+        return respond(await self.runtime.run("notification_stats", lambda _: self.dispatcher.stats()))
+
+    async def _send(self, payload: Any) -> Envelope:
+        def send(draw: FaultDraw) -> Envelope:
+            request = parse(Send, payload)
+            record = self.dispatcher.send(
+                request.channel,
+                request.recipient,
+                message=request.message,
+                template=request.template,
+                params=request.params,
+                priority=request.priority,
+                order_id=request.order_id,
+                flags=self.runtime.control.flags,
+                attempt_fails=draw.fails,
+            )
+            status = {"delivered": 201, "shed": 200}.get(record["status"], 502)
+            body = (
+                record
+                if status != 502
+                else {**record, "error": f"delivery failed after {len(record['attempts'])} attempts"}
+            )
+            return Envelope(status, body)
+
+        return await self.runtime.run("send_notification", send, absorb_errors=True)
+
+    async def _batch(self, messages: Any) -> Envelope:
+        def batch(draw: FaultDraw) -> dict[str, Any]:
+            request = parse(Batch, {"messages": messages})
+            flags = self.runtime.control.flags
+            return self.dispatcher.send_batch(request.messages, flags=flags, attempt_fails=draw.fails)
+
+        return await self.runtime.run("send_batch", batch, absorb_errors=True)
+
+
+def app(args: NotificationsArgs) -> Application:
+    """Builder for serve_config.yaml: ``import_path: services.notifications.notifications_app:app``."""
+    options = args if isinstance(args, NotificationsArgs) else NotificationsArgs.model_validate(args or {})
+    application: Application = NotificationsService.bind(options.model_dump())  # type: ignore[attr-defined]
+    return application

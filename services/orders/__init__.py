@@ -1,0 +1,1 @@
+"""Orders: the order lifecycle with an audit trail."""

@@ -1,0 +1,1 @@
+"""Payments: simulated providers with failover, refunds and settlement."""
