@@ -19,7 +19,7 @@ from ray import serve
 
 from actors.host import EngineHost
 from actors.options import CHAOS, SERVE_NAMESPACE
-from aref.errors import ArefError, error_to_dict
+from aref.errors import ArefError, ConflictError, error_to_dict
 from aref.records import from_record, to_record
 from aref.topology import SERVICES
 from chaos.faults import ActiveFault, FaultSpec, FaultType
@@ -35,9 +35,11 @@ class ChaosActor(EngineHost):
 
     def build_engine(self) -> FaultInjector:
         injector = FaultInjector(self.clock, self.sink, services=SERVICES)
+        self.experiments: dict[str, str] = {}
         for record in self.store.list(FAULTS):
-            stale = from_record(ActiveFault, record)
-            injector.adopt(stale)
+            injector.adopt(from_record(ActiveFault, record))
+            if record.get("experiment"):
+                self.experiments[record["id"]] = record["experiment"]
         self.crashes: list[dict[str, Any]] = []
         return injector
 
@@ -46,14 +48,22 @@ class ChaosActor(EngineHost):
             self._forget(fault)
             asyncio.get_event_loop().create_task(self._push(fault.spec.service))
 
-    async def inject(self, spec: dict[str, Any], correlation_id: str | None = None) -> dict[str, Any]:
+    async def inject(
+        self, spec: dict[str, Any], correlation_id: str | None = None, experiment: str | None = None
+    ) -> dict[str, Any]:
+        """Inject one fault; ``experiment`` labels it, and an experiment already running is refused."""
         try:
+            running = [f.id for f in self.engine.active() if experiment and self.experiments.get(f.id) == experiment]
+            if running:
+                raise ConflictError(f"experiment {experiment} is already running as fault {running[0]}; stop it first")
             fault = self.engine.inject(FaultSpec.build(**spec), correlation_id=correlation_id)
         except (ArefError, TypeError) as error:
             self.flush()
             wrapped = error if isinstance(error, ArefError) else ArefError(str(error))
             return {"error": error_to_dict(wrapped)}
-        self.store.put(FAULTS, fault.id, to_record(fault))
+        if experiment:
+            self.experiments[fault.id] = experiment
+        self.store.put(FAULTS, fault.id, {**to_record(fault), "experiment": experiment})
         self.flush()
         reached = await self._push(fault.spec.service)
         killed: list[str] = []
@@ -77,7 +87,8 @@ class ChaosActor(EngineHost):
         return {"ok": {"stopped": [f.id for f in stopped]}}
 
     async def board(self, service: str) -> dict[str, Any]:
-        return self.engine.board(service).to_dict()
+        board: dict[str, Any] = self.engine.board(service).to_dict()
+        return board
 
     async def replicas(self, service: str) -> list[dict[str, Any]]:
         """Who answers for ``service`` right now (one entry per live replica)."""
@@ -88,6 +99,7 @@ class ChaosActor(EngineHost):
     async def get_status(self) -> dict[str, Any]:
         status = await super().get_status()
         status["crashes"] = self.crashes[-20:]
+        status["experiments"] = dict(self.experiments)
         return status
 
     def _forget(self, fault: ActiveFault) -> None:

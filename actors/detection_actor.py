@@ -26,6 +26,7 @@ class DetectionActor(EngineHost):
         self._pending: list[ReplicaTelemetry] = []
         self._last_tick = self.clock.now()
         self._samples = 0
+        self.latest: dict[str, dict[str, Any]] = {}
         return DetectionEngine(self.settings.detection, self.clock, self.sink, self.store)
 
     async def ingest_telemetry(self, reports: list[dict[str, Any]]) -> int:
@@ -40,6 +41,7 @@ class DetectionActor(EngineHost):
         for service in sorted({r.service for r in pending}):
             sample = merge_service(pending, service, now)
             self.engine.ingest(sample)
+            self.latest[service] = to_record(sample)
             self._samples += 1
             self._forward_load(
                 service, sample.replicas, sample.requests / elapsed, sample.latency_p99_ms, sample.error_rate
@@ -66,4 +68,5 @@ class DetectionActor(EngineHost):
     async def get_status(self) -> dict[str, Any]:
         status = await super().get_status()
         status["samples_ingested"] = self._samples
+        status["latest_samples"] = dict(self.latest)
         return status

@@ -8,6 +8,7 @@ from actors.host import EngineHost
 from actors.options import EVOLUTION
 from aref.evolution.engine import EvolutionEngine
 from aref.records import to_record
+from aref.store import Collection
 
 
 class EvolutionActor(EngineHost):
@@ -24,3 +25,7 @@ class EvolutionActor(EngineHost):
 
     async def search_knowledge(self, text: str, limit: int = 20) -> list[dict[str, Any]]:
         return [to_record(k) for k in self.engine.search_knowledge(text, limit)]
+
+    async def incidents(self) -> list[dict[str, Any]]:
+        """Every stored incident record (recovery writes them, evolution reviews them)."""
+        return self.store.list(Collection.INCIDENTS)

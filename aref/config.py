@@ -124,6 +124,20 @@ class ArefSettings(BaseSettings):
         return value if isinstance(value, RiskProfile) else RiskProfile.parse(str(value))
 
 
+SHORTEST_BURN_WINDOW_S = 300.0  # the 5 min short window of the fastest burn-rate alert
+
+
+def _check_burn_windows(settings: ArefSettings) -> ArefSettings:
+    shortest = SHORTEST_BURN_WINDOW_S * settings.detection.burn_rate_window_scale
+    if shortest < 2 * settings.tick_seconds:
+        raise InvalidInputError(
+            "AREF_DETECTION_BURN_RATE_WINDOW_SCALE",
+            f"the shortest burn-rate window ({shortest:g} s) must span at least two telemetry ticks "
+            f"({2 * settings.tick_seconds:g} s), or alerts flap between ticks",
+        )
+    return settings
+
+
 def load_settings(**overrides: Any) -> ArefSettings:
     """Build settings from the environment (and ``.env``); errors name the offending variable."""
     sections: dict[str, Any] = {}
@@ -135,9 +149,10 @@ def load_settings(**overrides: Any) -> ArefSettings:
         except ValidationError as exc:
             raise invalid_input_from(exc, prefix=str(section.model_config.get("env_prefix", ""))) from None
     try:
-        return ArefSettings(**sections, **overrides)
+        settings = ArefSettings(**sections, **overrides)
     except ValidationError as exc:
         raise invalid_input_from(exc, prefix="AREF_") from None
+    return _check_burn_windows(settings)
 
 
 _SECTIONS: dict[str, type[BaseSettings]] = {

@@ -78,3 +78,13 @@ def test_env_example_is_a_valid_configuration(tmp_path: Path) -> None:
     s = load_settings()
     assert s.data_dir == Path.home() / ".aref"
     assert s.detection.confirmations == 3
+
+
+def test_burn_windows_shorter_than_two_ticks_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AREF_DETECTION_BURN_RATE_WINDOW_SCALE", "0.005")  # 1.5 s
+    monkeypatch.setenv("AREF_TICK_SECONDS", "1.0")
+    with pytest.raises(InvalidInputError) as info:
+        load_settings()
+    assert info.value.field == "AREF_DETECTION_BURN_RATE_WINDOW_SCALE"
+    monkeypatch.setenv("AREF_TICK_SECONDS", "0.5")
+    assert load_settings().detection.burn_rate_window_scale == 0.005
