@@ -98,7 +98,8 @@ class AdaptationActor(EngineHost):
             await self.admin.scale(service, replicas)
         except ArefError as error:
             return {"error": error_to_dict(error)}
-        self.engine.set_replicas_observed(service, self.replicas[service].running if service in self.replicas else 1)
+        self.engine.scale_manually(service, replicas)
+        self.flush()
         return {"ok": {"service": service, "target": replicas}}
 
     async def replica_counts(self, refresh: bool = False) -> dict[str, Any]:

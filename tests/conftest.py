@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.stack import Stack, new_stack
+from tests.stack import TEST_SETTINGS, Stack, new_stack
 
 os.environ.setdefault("RAY_AUTH_MODE", "disabled")  # the same mode everywhere (RAY_NOTES §0)
 
@@ -15,13 +15,7 @@ os.environ.setdefault("RAY_AUTH_MODE", "disabled")  # the same mode everywhere (
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """The whole stack, started as the README says, once per test session."""
-    started = new_stack(
-        tmp_path_factory.mktemp("stack"),
-        AREF_ADAPTATION_ADAPTATION_WINDOW_SECONDS="8",
-        AREF_RECOVERY_T0_TARGET_SECONDS="20",
-        AREF_DETECTION_BURN_RATE_WINDOW_SCALE="0.005",
-        AREF_TICK_SECONDS="0.5",
-    )
+    started = new_stack(tmp_path_factory.mktemp("stack"), **TEST_SETTINGS)
     try:
         started.start()
     except BaseException:

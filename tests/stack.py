@@ -19,11 +19,20 @@ from pathlib import Path
 
 import httpx
 
+from actors.serve_admin import ray_auth_headers
+
 REPO = Path(__file__).resolve().parents[1]
 HTTP = "http://127.0.0.1:8000"
 DASHBOARD = "http://127.0.0.1:8265"
 APPS = ("aref", "gateway", "orders", "payments", "inventory", "notifications")
 PORTS = (6379, 8000, 8265)
+# a faster world for tests: short adaptation window and T0 target, burn-rate windows x0.005
+TEST_SETTINGS = {
+    "AREF_TICK_SECONDS": "0.5",
+    "AREF_ADAPTATION_ADAPTATION_WINDOW_SECONDS": "8",
+    "AREF_RECOVERY_T0_TARGET_SECONDS": "20",
+    "AREF_DETECTION_BURN_RATE_WINDOW_SCALE": "0.005",
+}
 
 
 @dataclass
@@ -32,6 +41,7 @@ class Stack:
     log_dir: Path
     env: dict[str, str]
     serve_run: subprocess.Popen[bytes] | None = None
+    ray_started: bool = False
     steps: list[str] = field(default_factory=list)
 
     def run(self, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
@@ -45,6 +55,7 @@ class Stack:
         started = self.run("ray", "start", "--head", "--num-cpus=2", "--disable-usage-stats")
         if started.returncode != 0:
             raise RuntimeError(f"ray start failed:\n{started.stdout}\n{started.stderr}")
+        self.ray_started = True
         log = (self.log_dir / "serve_run.log").open("wb")
         self.steps.append("serve run serve_config.yaml")
         self.serve_run = subprocess.Popen(
@@ -54,13 +65,19 @@ class Stack:
 
     def _all_running(self) -> bool:
         try:
-            reply = httpx.get(f"{DASHBOARD}/api/serve/applications/", timeout=5)
+            reply = httpx.get(f"{DASHBOARD}/api/serve/applications/", timeout=5, headers=ray_auth_headers())
             apps = reply.json().get("applications", {})
         except (httpx.HTTPError, ValueError):
             return False
+        failed = {name: app.get("message", "") for name, app in apps.items() if app.get("status") == "DEPLOY_FAILED"}
+        if failed:
+            raise RuntimeError(f"Serve could not deploy {sorted(failed)}: {next(iter(failed.values()))[-800:]}")
         return all(apps.get(name, {}).get("status") == "RUNNING" for name in APPS)
 
     def stop(self) -> None:
+        """Stop what ``start`` started, and nothing else."""
+        if not self.ray_started:
+            return
         self.run("serve", "shutdown", "-y", timeout=120)
         if self.serve_run is not None and self.serve_run.poll() is None:
             self.serve_run.send_signal(signal.SIGTERM)
@@ -69,6 +86,7 @@ class Stack:
             except subprocess.TimeoutExpired:
                 self.serve_run.kill()
         self.run("ray", "stop", timeout=120)
+        self.ray_started = False
 
     def serve_log(self) -> str:
         path = self.log_dir / "serve_run.log"

@@ -3,7 +3,8 @@
 Tracks the replica count the runtime observed (``current``), the count adaptation last asked
 for (``desired``), when it last asked (for the cooldown) and the latest load signals. Load
 older than ``stale_after_seconds`` is ignored, so a silent service is never scaled on old data.
-A request for the count already pending is not repeated.
+A request for the count already pending is not repeated. A count a human sets is a floor: the
+policy may scale above it, never below, until a human sets another.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ class ReplicaState:
     reason: str = ""
     load: LoadSignals | None = None
     load_at: float | None = None
+    floor: int = 0
 
 
 class Autoscaler:
@@ -71,6 +73,10 @@ class Autoscaler:
             decision = self.policy.desired(
                 service, state.current, state.load, now=now, last_scaled_at=state.last_scaled_at
             )
+            if decision.changed and decision.desired < state.floor:
+                decision = dataclasses.replace(
+                    decision, desired=state.current, reason=f"hold: a human set {state.floor}"
+                )
             if not decision.changed or decision.desired == state.desired:
                 self._states[service] = dataclasses.replace(state, reason=decision.reason)
                 continue
@@ -85,12 +91,25 @@ class Autoscaler:
             return None
         return self._record(ScaleDecision(service, state.current, target, reason), now)
 
+    def set_manual(self, service: str, replicas: int, now: float) -> ScaleDecision:
+        """A human sets the count: it becomes the floor and starts a cooldown."""
+        target = self.policy.clamp(replicas)
+        if target != replicas:
+            raise InvalidInputError(
+                "replicas", f"must be between {self.policy.min_replicas} and {self.policy.max_replicas}"
+            )
+        state = self.state(service)
+        decision = self._record(ScaleDecision(service, state.current, target, "set by a human"), now)
+        self._states[service] = dataclasses.replace(self._states[service], floor=target)
+        return decision
+
     def status(self, now: float) -> dict[str, dict[str, object]]:
         return {
             s.service: {
                 "current": s.current,
                 "desired": s.desired,
                 "min": self.policy.min_replicas,
+                "floor": s.floor,
                 "max": self.policy.max_replicas,
                 "last_scaled_at": s.last_scaled_at,
                 "cooling_down": not self.ready(s.service, now),
@@ -108,6 +127,7 @@ class Autoscaler:
                     desired=state.desired,
                     last_scaled_at=state.last_scaled_at,
                     reason=state.reason,
+                    floor=state.floor,
                 )
 
     def _record(self, decision: ScaleDecision, now: float) -> ScaleDecision:

@@ -179,6 +179,12 @@ class AdaptationEngine:
         self._commit()
         return self.traffic.weights(service)
 
+    def scale_manually(self, service: str, replicas: int) -> None:
+        """A human sets the replica count: the runtime applies it, the autoscaler keeps it as a floor."""
+        self.autoscaler.set_manual(service, replicas, self._clock.now())
+        self._log("human", service, "scale", (f"scale to {replicas}",), "set by a human")
+        self._commit()
+
     def set_replicas_observed(self, service: str, replicas: int) -> None:
         self.autoscaler.set_observed(service, replicas)
         self._commit()

@@ -28,6 +28,7 @@ class Collection(StrEnum):
     RECOVERIES = "recoveries"
     PATTERNS = "patterns"
     BREAKERS = "breakers"
+    EVENTS = "events"
 
     @property
     def singular(self) -> str:

@@ -6,6 +6,7 @@ from typing import Any
 
 import httpx
 
+from actors.serve_admin import ray_auth_headers
 from tests.stack import DASHBOARD, HTTP
 
 ORDER = {"customer": "it-customer", "items": [{"sku": "SKU-001", "quantity": 1, "unit_price": 9.5}]}
@@ -17,7 +18,7 @@ def api(method: str, path: str, **kwargs: Any) -> httpx.Response:
 
 def serve_replicas(app: str) -> list[dict[str, Any]]:
     """Serve's own view of an application's replicas (REST, as `serve status` reads it)."""
-    reply = httpx.get(f"{DASHBOARD}/api/serve/applications/", timeout=10).json()
+    reply = httpx.get(f"{DASHBOARD}/api/serve/applications/", timeout=10, headers=ray_auth_headers()).json()
     deployment = reply["applications"][app]["deployments"][app]
     replicas: list[dict[str, Any]] = deployment["replicas"]
     return replicas

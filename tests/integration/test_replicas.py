@@ -32,6 +32,8 @@ def test_scaling_payments_to_three_runs_three_real_replicas(ray_client: Any) -> 
     assert reply.status_code == 200, reply.text
     assert reply.json()["target"] == 3
     wait_for(lambda: len(running_ids("payments")) == 3, timeout=60, what="3 RUNNING payments replicas")
+    # the router learns about new replicas shortly after Serve marks them RUNNING
+    wait_for(lambda: len(whoami(ray_client)) == 3, timeout=20, what="3 payments replicas answering")
     answering = {short(r["replica_id"]) for r in whoami(ray_client)}
     assert answering == {short(rid) for rid in running_ids("payments")}
     assert len(answering) == 3
@@ -45,6 +47,7 @@ def test_scaling_payments_to_three_runs_three_real_replicas(ray_client: Any) -> 
 
 
 def test_a_fault_reaches_all_three_payments_replicas_within_a_second(ray_client: Any) -> None:
+    assert len(whoami(ray_client)) == 3  # a warm handle: measure the fault, not the handle set-up
     started = time.monotonic()
     reply = api(
         "POST",
@@ -58,8 +61,9 @@ def test_a_fault_reaches_all_three_payments_replicas_within_a_second(ray_client:
         replicas = whoami(ray_client)
         return len(replicas) == 3 and all(r["fault_version"] >= version for r in replicas)
 
-    wait_for(all_have_it, timeout=1.0, interval=0.05, what="the fault on all 3 replicas")
-    assert time.monotonic() - started < 1.0
+    wait_for(all_have_it, timeout=5.0, interval=0.05, what="the fault on all 3 replicas")
+    elapsed = time.monotonic() - started
+    assert elapsed < 1.0, f"the fault took {elapsed:.2f} s to reach every replica"
     assert api("POST", "/api/aref/chaos/stop").status_code == 200
 
 

@@ -73,6 +73,7 @@ def test_load_keeps_requests_and_cooldowns_but_not_observations(scaler: Autoscal
         "current": 1,
         "desired": 3,
         "min": 1,
+        "floor": 0,
         "max": 4,
         "last_scaled_at": T0,
         "cooling_down": True,
@@ -86,3 +87,16 @@ def test_invalid_construction() -> None:
     with pytest.raises(InvalidInputError) as stale:
         Autoscaler(["orders"], POLICY, stale_after_seconds=0)
     assert (services.value.field, stale.value.field) == ("services", "stale_after_seconds")
+
+
+def test_a_count_set_by_a_human_is_a_floor_the_policy_never_goes_below() -> None:
+    policy = ScalingPolicy(min_replicas=1, max_replicas=4, cooldown_seconds=0.0)
+    scaler = Autoscaler(["payments"], policy)
+    scaler.set_manual("payments", 3, now=10.0)
+    scaler.observe("payments", 3, LoadSignals(0.0, 50.0, 10.0, 0.0), at=11.0)
+    assert scaler.evaluate(12.0) == []
+    assert scaler.state("payments").desired == 3
+    scaler.observe("payments", 3, LoadSignals(1000.0, 50.0, 10.0, 0.0), at=13.0)
+    [up] = scaler.evaluate(14.0)
+    assert up.desired == 4
+    assert scaler.status(14.0)["payments"]["floor"] == 3

@@ -254,3 +254,36 @@ def test_the_tick_loop_starts_once_on_a_running_loop(clock: FakeClock) -> None:
     asyncio.run(main())
     assert rt.ticks == 1
     assert len(plane.telemetry) == 1
+
+
+class CountingPlane(FakePlane):
+    """Counts every call a replica makes to the pillar actors."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls = 0
+
+    def _check(self) -> None:
+        self.calls += 1
+        super()._check()
+
+
+def test_the_request_path_makes_no_actor_call(clock: FakeClock) -> None:
+    """ARCHITECTURE §3: breakers, bulkheads, limiters, faults, flags are judged from the cached state."""
+    plane = CountingPlane()
+    rt = runtime(plane, clock, u=0.95)
+    rt.apply_faults(to_record(fault_board(7, "latency", rate=0.5)))
+
+    async def downstream() -> Envelope:
+        return Envelope(200, {"ok": True})
+
+    async def requests() -> None:
+        for _ in range(50):
+            await rt.run("create_order", lambda _: {"id": "ORD"}, status=201)
+            for guard in rt.guards.values():
+                await guard.call(downstream)
+
+    asyncio.run(requests())
+    assert plane.calls == 0
+    asyncio.run(rt.tick())
+    assert plane.calls > 0
