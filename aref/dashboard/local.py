@@ -17,7 +17,15 @@ from aref.config import ArefSettings
 from aref.dashboard.experiments import ExperimentRegistry, seed_registry
 from aref.dashboard.inmemory.runtime import LocalRuntime
 from aref.dashboard.measures import metrics_view
-from aref.dashboard.views import alert_view, experiment_view, service_view, status_view, telemetry_view
+from aref.dashboard.views import (
+    alert_view,
+    choose_profile,
+    experiment_view,
+    replica_bounds,
+    service_view,
+    status_view,
+    telemetry_view,
+)
 from aref.dashboard.wire import (
     AlertsView,
     AlertView,
@@ -35,12 +43,11 @@ from aref.dashboard.wire import (
     TrafficView,
     json_ready,
 )
-from aref.errors import InvalidInputError, NotFoundError
+from aref.errors import NotFoundError
 from aref.events import Event, EventCategory
 from aref.models import HealthSample
 from aref.records import to_record
 from aref.recovery.runbook import Runbook
-from aref.scoring import RiskProfile
 from aref.store import Store
 from aref.topology import DEMO_TOPOLOGY, SERVICES, DependencyGraph
 from chaos.faults import FaultSpec
@@ -157,7 +164,7 @@ class LocalControlPlane:
         return dict(json_ready(self._synced().engines.evolution.status()))
 
     async def maturity(self, profile: str | None = None) -> MaturityView:
-        chosen = _profile(profile, self.settings.risk_profile)
+        chosen = choose_profile(profile, self.settings.risk_profile)
         return self._synced().maturity(chosen)
 
     async def metrics(self) -> MetricsView:
@@ -199,9 +206,7 @@ class LocalControlPlane:
     async def scale(self, service: str, replicas: int) -> ReplicaView:
         rt = self.runtime
         rt.scaler.target(service)  # an unknown service is a 404 before any bound is checked
-        low, high = self.settings.adaptation.min_replicas, self.settings.adaptation.max_replicas
-        if isinstance(replicas, bool) or not isinstance(replicas, int) or not low <= replicas <= high:
-            raise InvalidInputError("replicas", f"must be an integer between {low} and {high}, got {replicas!r}")
+        low, high = replica_bounds(replicas, self.settings.adaptation)
         previous = rt.set_replicas(service, replicas)
         payload = {"service": service, "previous": previous, "replicas": replicas, "actor": "human"}
         rt.publish(
@@ -229,12 +234,3 @@ class LocalControlPlane:
     def _synced(self) -> LocalRuntime:
         self.runtime.sync()
         return self.runtime
-
-
-def _profile(name: str | None, default: RiskProfile) -> RiskProfile:
-    if not name:
-        return default
-    try:
-        return RiskProfile.parse(name)
-    except InvalidInputError as exc:
-        raise InvalidInputError("profile", exc.reason) from None

@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from aref import __version__
+from aref.config import AdaptationSettings
 from aref.dashboard.experiments import Experiment
 from aref.dashboard.wire import (
     AlertCounts,
@@ -27,8 +28,10 @@ from aref.dashboard.wire import (
     TelemetryView,
     json_ready,
 )
+from aref.errors import InvalidInputError
 from aref.events import Severity
 from aref.models import HealthSample
+from aref.scoring import RiskProfile
 from aref.topology import DependencyGraph
 from chaos.faults import ActiveFault
 
@@ -197,3 +200,21 @@ def status_view(
             "experiments": sorted({f["experiment"] for f in faults if f["experiment"] is not None}),
         },
     }
+
+
+def choose_profile(name: str | None, default: RiskProfile) -> RiskProfile:
+    """The risk profile a request names (``?profile=``), or the configured one."""
+    if not name:
+        return default
+    try:
+        return RiskProfile.parse(name)
+    except InvalidInputError as exc:
+        raise InvalidInputError("profile", exc.reason) from None
+
+
+def replica_bounds(replicas: int, settings: AdaptationSettings) -> tuple[int, int]:
+    """The (min, max) a replica request must respect; refuses anything else naming ``replicas``."""
+    low, high = settings.min_replicas, settings.max_replicas
+    if isinstance(replicas, bool) or not isinstance(replicas, int) or not low <= replicas <= high:
+        raise InvalidInputError("replicas", f"must be an integer between {low} and {high}, got {replicas!r}")
+    return low, high

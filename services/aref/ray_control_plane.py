@@ -22,8 +22,10 @@ from aref.dashboard.timeline import check_limit, timeline_view
 from aref.dashboard.views import (
     alert_counts,
     alert_view,
+    choose_profile,
     experiment_view,
     fault_view,
+    replica_bounds,
     service_view,
     status_view,
     telemetry_view,
@@ -46,7 +48,7 @@ from aref.dashboard.wire import (
     TrafficView,
     json_ready,
 )
-from aref.errors import InvalidInputError, NotFoundError
+from aref.errors import NotFoundError
 from aref.events import Event
 from aref.maturity.assess import MaturityAssessor
 from aref.models import HealthSample, Incident
@@ -203,7 +205,7 @@ class RayControlPlane:
         return dict(json_ready((await _call(name, "get_status"))["status"]))
 
     async def maturity(self, profile: str | None = None) -> MaturityView:
-        return await self._maturity(await self._statuses(), _profile(profile, self.settings.risk_profile))
+        return await self._maturity(await self._statuses(), choose_profile(profile, self.settings.risk_profile))
 
     async def metrics(self) -> MetricsView:
         statuses = await self._statuses()
@@ -266,11 +268,9 @@ class RayControlPlane:
         return {"version": int(chaos["status"]["version"]), "active": self._faults(chaos), "recent": recent}
 
     async def scale(self, service: str, replicas: int) -> ReplicaView:
-        low, high = self.settings.adaptation.min_replicas, self.settings.adaptation.max_replicas
         if service not in SERVICES:
             raise NotFoundError("service", service)
-        if isinstance(replicas, bool) or not isinstance(replicas, int) or not low <= replicas <= high:
-            raise InvalidInputError("replicas", f"must be an integer between {low} and {high}, got {replicas!r}")
+        low, high = replica_bounds(replicas, self.settings.adaptation)
         unwrap(await _call(ADAPTATION, "scale", service, replicas))
         count = (await _call(ADAPTATION, "replica_counts", refresh=True)).get(service, {})
         return {
@@ -293,12 +293,3 @@ class RayControlPlane:
 
 def _telemetry(record: Mapping[str, Any]) -> TelemetryView:
     return telemetry_view(from_record(HealthSample, record))
-
-
-def _profile(name: str | None, default: RiskProfile) -> RiskProfile:
-    if not name:
-        return default
-    try:
-        return RiskProfile.parse(name)
-    except InvalidInputError as exc:
-        raise InvalidInputError("profile", exc.reason) from None
