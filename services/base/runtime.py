@@ -83,6 +83,7 @@ class ReplicaRuntime:
         self.settings = settings
         self.clock = clock
         self.control = ControlCache()
+        self.board_applied_at: float | None = None  # when this replica took its current fault board
         self.metrics = ReplicaMetrics(self.service, identity.replica_id)
         self.telemetry = TelemetryAccumulator(self.service, identity.replica_id, clock.now(), identity.actor_name)
         self._plane = plane
@@ -146,11 +147,17 @@ class ReplicaRuntime:
     def apply_faults(self, board: dict[str, Any]) -> dict[str, Any]:
         """A pushed fault board (``DeploymentHandle.broadcast``); older or equal versions change nothing."""
         try:
-            applied = self.control.apply_board(board)
+            applied = self._take_board(board)
         except InvalidInputError as exc:
             return {**self._ids(), "version": self.control.board.version, "applied": False, "error": str(exc)}
         self.metrics.fault_version(self.control.board.version)
         return {**self._ids(), "version": self.control.board.version, "applied": applied}
+
+    def _take_board(self, board: Any) -> bool:
+        applied = self.control.apply_board(board)
+        if applied:
+            self.board_applied_at = self.clock.now()
+        return applied
 
     def whoami(self) -> dict[str, Any]:
         return {
@@ -159,6 +166,7 @@ class ReplicaRuntime:
             "actor_name": self.identity.actor_name,
             "pid": self.identity.pid,
             "fault_version": self.control.board.version,
+            "fault_applied_at": self.board_applied_at,
         }
 
     def health(self) -> dict[str, Any]:
@@ -233,7 +241,7 @@ class ReplicaRuntime:
     def _apply(self, board: Any, decisions: Any, control: Any) -> None:
         try:
             if board is not None:
-                self.control.apply_board(board)
+                self._take_board(board)
                 self.metrics.fault_version(self.control.board.version)
             if decisions is not None:
                 for edge, decision in self.control.apply_decisions(decisions).items():

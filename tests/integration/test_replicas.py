@@ -6,7 +6,6 @@ then a crash fault that kills a real replica which Serve replaces.
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from actors.options import NAMESPACE
@@ -47,14 +46,13 @@ def test_scaling_payments_to_three_runs_three_real_replicas(ray_client: Any) -> 
 
 
 def test_a_fault_reaches_all_three_payments_replicas_within_a_second(ray_client: Any) -> None:
-    assert len(whoami(ray_client)) == 3  # a warm handle: measure the fault, not the handle set-up
-    started = time.monotonic()
     reply = api(
         "POST",
         "/api/aref/chaos/start",
         json={"service": "payments", "fault_type": "latency", "rate": 0.1, "duration_s": 30, "delay_ms": 1},
     )
     assert reply.status_code == 200, reply.text
+    injected_at = reply.json()["started_at"]
     version = api("GET", "/api/aref/chaos/status").json()["version"]
 
     def all_have_it() -> bool:
@@ -62,8 +60,9 @@ def test_a_fault_reaches_all_three_payments_replicas_within_a_second(ray_client:
         return len(replicas) == 3 and all(r["fault_version"] >= version for r in replicas)
 
     wait_for(all_have_it, timeout=5.0, interval=0.05, what="the fault on all 3 replicas")
-    elapsed = time.monotonic() - started
-    assert elapsed < 1.0, f"the fault took {elapsed:.2f} s to reach every replica"
+    # each replica stamps when it took the board: the slowest one bounds the propagation
+    delays = sorted(r["fault_applied_at"] - injected_at for r in whoami(ray_client))
+    assert delays[-1] < 1.0, f"injection to the last replica took {delays[-1]:.3f} s ({delays})"
     assert api("POST", "/api/aref/chaos/stop").status_code == 200
 
 

@@ -136,7 +136,17 @@ def test_whoami_names_the_replica_actor(clock: FakeClock) -> None:
         "actor_name": "SERVE_REPLICA::gateway#gateway#r1",
         "pid": 4242,
         "fault_version": 0,
+        "fault_applied_at": None,
     }
+
+
+def test_whoami_stamps_when_the_current_board_was_taken(clock: FakeClock) -> None:
+    rt = runtime(FakePlane(), clock)
+    clock.advance(5)
+    rt.apply_faults(to_record(fault_board(3, "latency")))
+    clock.advance(5)
+    rt.apply_faults(to_record(fault_board(3, "latency")))  # the same version again changes nothing
+    assert (rt.whoami()["fault_version"], rt.whoami()["fault_applied_at"]) == (3, 1005.0)
 
 
 def test_only_real_dependencies_can_be_guarded(clock: FakeClock) -> None:
