@@ -8,6 +8,7 @@ own commands: ``serve shutdown -y`` and ``ray stop``. Every wait is bounded.
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -19,7 +20,7 @@ from pathlib import Path
 
 import httpx
 
-from actors.serve_admin import ray_auth_headers
+from actors.serve_admin import TOKEN_FILE, ray_auth_headers
 
 REPO = Path(__file__).resolve().parents[1]
 HTTP = "http://127.0.0.1:8000"
@@ -104,6 +105,9 @@ def new_stack(tmp: Path, **extra_env: str) -> Stack:
         "PYTHONPATH": str(REPO),
         **extra_env,
     }
+    if env["RAY_AUTH_MODE"] == "token" and not env.get("RAY_AUTH_TOKEN") and not TOKEN_FILE.exists():
+        # a token for this session only, shared with the test process (its driver and HTTP calls)
+        env["RAY_AUTH_TOKEN"] = os.environ["RAY_AUTH_TOKEN"] = secrets.token_hex(32)
     if shutil.which("ray", path=env.get("PATH")) is None:
         raise RuntimeError("the ray CLI is not on PATH; pip install -e . first")
     return Stack(data_dir=data_dir, log_dir=log_dir, env=env)
