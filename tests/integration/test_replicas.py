@@ -6,6 +6,7 @@ then a crash fault that kills a real replica which Serve replaces.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from actors.options import NAMESPACE
@@ -17,12 +18,21 @@ def short(replica_id: str) -> str:
     return replica_id.split("#")[-1]
 
 
+_LOOP = asyncio.new_event_loop()  # one loop for the module: Serve binds a handle's router to its loop
+
+
 def whoami(ray_client: Any) -> list[dict[str, Any]]:
+    """Every payments replica the router knows, through ``DeploymentHandle.broadcast``.
+
+    Run inside an event loop: in Serve's throughput-optimised mode a handle only works there."""
     from ray import serve
 
-    handle = serve.get_deployment_handle("payments", app_name="payments")
-    results = handle.broadcast("whoami").results(timeout_s=10, return_exceptions=True)
-    return [r for r in results if isinstance(r, dict)]
+    async def ask() -> list[Any]:
+        handle = serve.get_deployment_handle("payments", app_name="payments")
+        results: list[Any] = await handle.broadcast("whoami").results_async(timeout_s=10, return_exceptions=True)
+        return results
+
+    return [r for r in _LOOP.run_until_complete(ask()) if isinstance(r, dict)]
 
 
 def test_scaling_payments_to_three_runs_three_real_replicas(ray_client: Any) -> None:
