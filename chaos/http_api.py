@@ -1,0 +1,116 @@
+"""The runner's ``ExperimentApi`` and ``RunSink`` over AREF's HTTP API (``/api/aref/*``).
+
+Answers are the API's JSON shapes (``aref.dashboard.wire``). Failures come back as the AREF
+error hierarchy: 422 -> InvalidInputError (with the API's field), 404 -> NotFoundError,
+409 -> ConflictError, 429 -> RejectedError, anything else (and no answer at all) -> ArefError,
+each carrying the API's own message. Mutating calls send ``Authorization: Bearer <token>``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import httpx
+
+from aref.errors import ArefError, ConflictError, InvalidInputError, NotFoundError, RejectedError
+from chaos.faults import FaultSpec
+
+API = "/api/aref"
+DEFAULT_URL = "http://127.0.0.1:8000"
+RUNS_PATH = f"{API}/chaos/runs"  # POST a run record (to be served by the API; see the report)
+TIMELINE_LIMIT = 1000
+
+
+def api_error(status: int, body: Any, where: str) -> ArefError:
+    """The AREF error for an API error answer ``{"error": message, "field": name}``."""
+    message = str(body.get("error")) if isinstance(body, Mapping) and body.get("error") else f"HTTP {status}"
+    field = body.get("field") if isinstance(body, Mapping) else None
+    error: ArefError
+    if status == 422:
+        return InvalidInputError(str(field or "body"), message)
+    if status == 409:
+        return ConflictError(message)
+    if status == 404:
+        error = NotFoundError("resource", where)
+    elif status == 429:
+        error = RejectedError("api", where)
+    else:
+        return ArefError(f"{where}: HTTP {status}: {message}")
+    error.args = (message,)  # keep the API's own words
+    return error
+
+
+class HttpExperimentApi:
+    def __init__(
+        self,
+        base_url: str = DEFAULT_URL,
+        *,
+        token: str | None = None,
+        timeout_s: float = 10.0,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        self._client = httpx.AsyncClient(
+            base_url=self.base_url, timeout=timeout_s, headers=headers, transport=transport
+        )
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+    async def _call(self, method: str, path: str, **kwargs: Any) -> Any:
+        try:
+            response = await self._client.request(method, path, **kwargs)
+        except httpx.HTTPError as exc:
+            raise ArefError(f"cannot reach AREF at {self.base_url}: {type(exc).__name__}: {exc}") from None
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if response.is_success:
+            return body
+        raise api_error(response.status_code, body, f"{method} {path}")
+
+    # -- ExperimentApi ---------------------------------------------------------------------------
+
+    async def error_budgets(self) -> list[dict[str, Any]]:
+        return list((await self._call("GET", f"{API}/metrics"))["error_budgets"])
+
+    async def detectors(self) -> list[str]:
+        return list((await self._call("GET", f"{API}/detection"))["detectors"])
+
+    async def services(self) -> list[dict[str, Any]]:
+        return list((await self._call("GET", f"{API}/services"))["services"])
+
+    async def inject(self, spec: FaultSpec, experiment: str) -> dict[str, Any]:
+        """An ad-hoc fault: the API's start endpoint takes an experiment *name* only from its own registry."""
+        body = {
+            "service": spec.service,
+            "fault_type": spec.fault_type.value,
+            "rate": spec.rate,
+            "duration_s": spec.duration_s,
+            "delay_ms": spec.delay_ms,
+        }
+        fault: dict[str, Any] = await self._call("POST", f"{API}/chaos/start", json=body)
+        return fault
+
+    async def stop_fault(self, fault_id: str) -> None:
+        """The API's stop is the kill switch: it rolls back every active fault, this one included."""
+        await self._call("POST", f"{API}/chaos/stop")
+
+    async def alerts(self) -> list[dict[str, Any]]:
+        view = await self._call("GET", f"{API}/alerts")
+        return [*view["active"], *view["recent_resolved"]]
+
+    async def events(self, category: str) -> list[dict[str, Any]]:
+        view = await self._call("GET", f"{API}/timeline", params={"category": category, "limit": TIMELINE_LIMIT})
+        return list(view["events"])
+
+    async def breakers(self) -> dict[str, dict[str, Any]]:
+        return dict((await self._call("GET", f"{API}/absorption"))["breakers"])
+
+    # -- RunSink ---------------------------------------------------------------------------------
+
+    async def save_run(self, run_id: str, record: Mapping[str, Any]) -> None:
+        await self._call("POST", RUNS_PATH, json=dict(record))

@@ -1,0 +1,161 @@
+"""Fakes for the runner tests: a scripted AREF API, a scripted load, and a small experiment."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from aref.testing import FakeClock
+from chaos.faults import FaultSpec
+from chaos.loadgen import ClientRecord, Outcome, TrafficPlan
+from chaos.runner import ExperimentRunner, RunnerConfig
+from chaos.schema import Experiment, parse_experiment
+
+T0 = 1000.0  # the run starts here; the warm-up ends and the fault is injected at T0 + 10
+DETECTORS = ["threshold", "zscore", "isolation_forest", "slo_burn", "synthetic"]
+
+
+def alert(id_: str, service: str, detector: str, fired_at: float, correlation_id: str = "COR-A") -> dict[str, Any]:
+    return {"id": id_, "service": service, "detector": detector, "fired_at": fired_at, "correlation_id": correlation_id}
+
+
+def event(
+    id_: str, topic: str, at: float, payload: dict[str, Any], correlation_id: str | None = None
+) -> dict[str, Any]:
+    return {"id": id_, "topic": topic, "timestamp": at, "correlation_id": correlation_id, "payload": payload}
+
+
+class FakeApi:
+    """The AREF API as a script: a fact is visible once the fake clock has passed its time."""
+
+    def __init__(self, clock: FakeClock) -> None:
+        self.clock = clock
+        self.budgets: list[dict[str, Any]] = [{"service": "payments", "slo": "payments-availability", "remaining": 0.9}]
+        self.alert_list: list[dict[str, Any]] = []
+        self.event_list: list[dict[str, Any]] = []
+        self.breaker_map: dict[str, dict[str, Any]] = {}
+        self.replicas: Callable[[float], int] = lambda now: 2
+        self.injected: list[tuple[FaultSpec, str]] = []
+        self.stopped: list[str] = []
+        self.fail_alerts_with: Exception | None = None
+        self.inject_extra: dict[str, Any] = {}
+
+    async def error_budgets(self) -> list[dict[str, Any]]:
+        return list(self.budgets)
+
+    async def detectors(self) -> list[str]:
+        return list(DETECTORS)
+
+    async def services(self) -> list[dict[str, Any]]:
+        running = self.replicas(self.clock.now())
+        return [{"name": "payments", "replicas": {"running": running, "target": 2}, "telemetry": None}]
+
+    async def inject(self, spec: FaultSpec, experiment: str) -> dict[str, Any]:
+        self.injected.append((spec, experiment))
+        now = self.clock.now()
+        return {
+            "fault_id": "FLT-1",
+            "started_at": now,
+            "expires_at": now + spec.duration_s,
+            "correlation_id": "COR-F",
+            **self.inject_extra,
+        }
+
+    async def stop_fault(self, fault_id: str) -> None:
+        self.stopped.append(fault_id)
+
+    async def alerts(self) -> list[dict[str, Any]]:
+        if self.fail_alerts_with is not None:
+            raise self.fail_alerts_with
+        return [a for a in self.alert_list if a["fired_at"] <= self.clock.now()]
+
+    async def events(self, category: str) -> list[dict[str, Any]]:
+        now = self.clock.now()
+        return [e for e in self.event_list if e["topic"].startswith(category + ".") and e["timestamp"] <= now]
+
+    async def breakers(self) -> dict[str, dict[str, Any]]:
+        return dict(self.breaker_map)
+
+
+class FakeLoad:
+    """Sends every 0.5 s from T0; a request sent in a failing period gets a 503."""
+
+    def __init__(self, clock: FakeClock, failing: Callable[[float], bool] = lambda at: False) -> None:
+        self.clock = clock
+        self.failing = failing
+        self.started: list[TrafficPlan] = []
+        self.stops = 0
+
+    async def start(self, plan: TrafficPlan) -> None:
+        self.started.append(plan)
+
+    async def stop(self) -> None:
+        self.stops += 1
+
+    async def record(self) -> ClientRecord:
+        outcomes = []
+        at = T0
+        while at < self.clock.now():
+            bad = self.failing(at)
+            outcomes.append(Outcome(at, 503 if bad else 201, 120.0 if bad else 50.0))
+            at += 0.5
+        return ClientRecord(tuple(outcomes))
+
+
+def experiment(hypothesis: list[Any] | None = None, **overrides: Any) -> Experiment:
+    doc: dict[str, Any] = {
+        "name": "payment_test",
+        "description": "payments fail",
+        "target": "payments",
+        "fault": {"type": "error", "rate": 0.8, "duration_s": 60},
+        "traffic": {"rate_per_s": 2, "warmup_s": 10, "duration_s": 200},
+        "steady_state": [{"name": "errors", "metric": "error_rate", "max": 0.05, "window_s": 10}],
+        "hypothesis": hypothesis
+        or [
+            {"detected_within_s": 30},
+            {"breaker_opens": {"edge": "gateway->payments", "within_s": 30}},
+            {"error_rate_below": 0.5},
+            {"recovered_within_s": {"within_s": 60, "since": "rollback"}},
+            {"review_generated": True},
+        ],
+        "observe_s": 120,
+        **overrides,
+    }
+    return parse_experiment(doc, "test.yaml")
+
+
+def incident(api: FakeApi) -> None:
+    """Injected at T0+10: alerts at +7 (threshold) and +12 (zscore), one false positive before."""
+    api.alert_list = [
+        alert("A0", "payments", "threshold", T0 + 5, "COR-OLD"),
+        alert("A1", "payments", "threshold", T0 + 17),
+        alert("A2", "payments", "zscore", T0 + 22),
+        alert("A3", "gateway", "slo_burn", T0 + 15),
+    ]
+    api.event_list = [
+        event("E1", "adaptation.strategy_executed", T0 + 18, {"service": "payments", "strategy": "shed"}, "COR-A"),
+        event("E2", "absorption.circuit_breaker_opened", T0 + 20, {"breaker": "gateway->payments"}, "COR-A"),
+        event("E3", "evolution.review_generated", T0 + 80, {"review_id": "REV-1"}, "COR-A"),
+        event("E4", "evolution.review_generated", T0 + 40, {"review_id": "REV-0", "service": "orders"}, "COR-X"),
+    ]
+
+
+def errors_early(at: float) -> bool:
+    return T0 + 10 <= at < T0 + 25  # 30 of the 120 requests sent during the fault fail
+
+
+def build(
+    clock: FakeClock,
+    api: FakeApi,
+    load: FakeLoad,
+    *,
+    interrupt_at: float | None = None,
+    sink: Any = None,
+    config: RunnerConfig | None = None,
+) -> ExperimentRunner:
+    async def sleep(seconds: float) -> None:
+        clock.advance(seconds)
+        if interrupt_at is not None and clock.now() >= interrupt_at:
+            raise KeyboardInterrupt
+
+    return ExperimentRunner(api, clock, sleep, load, sink=sink, config=config or RunnerConfig(grace_s=5, lag_s=0))
