@@ -102,12 +102,13 @@ def test_mutating_endpoints_answer_with_their_models(client: TestClient) -> None
 
 def test_the_experiment_list_is_the_seed_registry(client: TestClient) -> None:
     experiments = client.get("/api/aref/chaos/experiments").json()["experiments"]
-    assert [e["name"] for e in experiments] == [
-        "payment_provider_failure",
-        "order_service_latency",
+    assert [e["name"] for e in experiments] == [  # the YAML files, by name
+        "cascading_failure",
         "inventory_degradation",
         "notification_overload",
-        "cascading_failure",
+        "order_service_latency",
+        "payment_provider_failure",
+        "replica_crash",
     ]
     assert not any(e["running"] for e in experiments)
 

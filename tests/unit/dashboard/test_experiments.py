@@ -1,10 +1,10 @@
-"""The experiment registry and the seed experiments."""
+"""The experiment registry, built from the YAML files in chaos/experiments/."""
 
 from __future__ import annotations
 
 import pytest
 
-from aref.dashboard.experiments import SEED_EXPERIMENTS, Experiment, ExperimentRegistry, seed_registry
+from aref.dashboard.experiments import Experiment, ExperimentRegistry, seed_registry
 from aref.errors import InvalidInputError, NotFoundError
 from chaos.faults import FaultSpec, FaultType
 
@@ -17,7 +17,9 @@ def test_the_seed_experiments_keep_the_seed_values() -> None:
         "inventory_degradation": FaultSpec("inventory", FaultType.ERROR, 0.6, 60.0),
         "notification_overload": FaultSpec("notifications", FaultType.LATENCY, 0.9, 60.0, 5000.0),
         "cascading_failure": FaultSpec("payments", FaultType.ERROR, 0.9, 180.0),
+        "replica_crash": specs["replica_crash"],
     }
+    assert specs["replica_crash"].fault_type is FaultType.CRASH
 
 
 def test_cascading_failure_says_it_was_clamped_to_the_bound() -> None:
@@ -33,7 +35,7 @@ def test_unknown_experiment_is_not_found() -> None:
 
 
 def test_names_are_unique_and_non_empty() -> None:
-    first = SEED_EXPERIMENTS[0]
+    first = next(iter(seed_registry()))
     with pytest.raises(InvalidInputError):
         ExperimentRegistry([first, first])
     with pytest.raises(InvalidInputError):
