@@ -1,0 +1,104 @@
+"""The shared formats and table helpers of ``aref.cli.render``."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import datetime
+
+import click
+import pytest
+from click.testing import CliRunner
+from rich.console import Console
+
+from aref.cli import render
+from tests.unit.cli.conftest import row
+
+
+def console() -> Console:
+    return Console(file=io.StringIO(), width=200, color_system=None, record=True)
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "expected"),
+    [
+        ("fired_at", 0.0, datetime.fromtimestamp(0.0).strftime("%Y-%m-%d %H:%M:%S")),
+        ("timestamp", None, "-"),
+        ("duration_s", 12.345, "12.3 s"),
+        ("time_to_resolve", 39.0, "39.0 s"),
+        ("rate", 0.8, "80%"),
+        ("error_rate", 0.125, "12%"),
+    ],
+)
+def test_each_key_kind_has_one_format(key: str, value: float | None, expected: str) -> None:
+    format_ = render.formatter(key)
+    assert format_ is not None
+    assert format_(value) == expected
+
+
+def test_other_keys_are_shown_as_they_are() -> None:
+    assert render.formatter("service") is None
+    assert [render.cell(v).plain for v in (None, "", [], True, False, 0.1234567, ["a", "b"], 3)] == [
+        "-",
+        "-",
+        "-",
+        "yes",
+        "no",
+        "0.1235",
+        "a, b",
+        "3",
+    ]
+
+
+def test_states_are_coloured_and_named() -> None:
+    assert (render.cell("firing").style, render.cell("resolved").style, render.cell("payments").style) == (
+        "red",
+        "green",
+        "",
+    )
+
+
+def test_records_names_columns_after_keys_and_keeps_markup_literal() -> None:
+    out = console()
+    render.records(
+        out,
+        "Things",
+        [{"fault_id": "[bold]x[/]", "duration_s": 5.0, "ended_at": None}],
+        "fault_id duration_s ended_at",
+        "none",
+    )
+    text = out.export_text()
+    assert row(text, "fault id") == ["fault id", "duration", "ended at"]
+    assert row(text, "[bold]x[/]") == ["[bold]x[/]", "5.0 s", "-"]
+
+
+def test_an_empty_table_says_why() -> None:
+    out = console()
+    render.records(out, "Alerts [x]", [], "id", "no alert is firing")
+    assert out.export_text() == "Alerts [x]: no alert is firing\n"
+
+
+def test_brief_keeps_scalars_and_cuts_long_payloads() -> None:
+    assert render.brief({"a": 1, "b": [1, 2], "c": "x", "d": True}) == "a=1 c=x d=True"
+    cut = render.brief({"k": "v" * 100}, width=20)
+    assert (len(cut), cut[-1]) == (20, "…")
+
+
+def test_raw_prints_the_json_unchanged() -> None:
+    data = {"b": [1, 2.5, None], "a": "x"}
+    result = CliRunner().invoke(_echo_raw, [], obj=data)
+    assert json.loads(result.output) == data
+    assert list(json.loads(result.output)) == ["b", "a"]
+
+
+def test_load_summary_lists_measures_then_statuses() -> None:
+    out = console()
+    render.load_summary(out, {"sent": 3, "error_rate": 0.5, "statuses": {"201": 2, "503": 1}})
+    lines = [line.strip() for line in out.export_text().splitlines() if line.strip()]
+    assert lines[-4:] == ["sent           3", "error rate     0.5", "answered 201   2", "answered 503   1"]
+
+
+@click.command()
+@click.pass_obj
+def _echo_raw(data: object) -> None:
+    render.raw(data)

@@ -1,0 +1,174 @@
+"""``aref up`` / ``aref down`` with a fake process runner and a scripted Ray dashboard (no Ray is started)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from aref.cli.procs import Finished
+from aref.cli.stack import DASHBOARD, application_names, ray_auth_headers, stack_env
+from tests.unit.cli.conftest import Harness
+
+REPO = Path(__file__).resolve().parents[3]
+APPS = {"a": "RUNNING", "b": "RUNNING"}
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Path:
+    path = tmp_path / "repo" / "serve_config.yaml"
+    path.parent.mkdir()
+    path.write_text("applications:\n  - name: a\n    import_path: x:app\n  - name: b\n    import_path: y:app\n")
+    return path
+
+
+@pytest.fixture
+def stack_harness(harness: Harness, tmp_path: Path) -> Harness:
+    harness.environ["AREF_DATA_DIR"] = str(tmp_path / "data")
+    return harness
+
+
+def dashboard(harness: Harness, answers: list[Any]) -> list[httpx.Request]:
+    """Script the Ray dashboard: each poll gets the next answer (a status map, or None for 'not up yet')."""
+    seen: list[httpx.Request] = []
+    replies: Iterator[Any] = iter(answers)
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        answer = next(replies, answers[-1])
+        if answer is None:
+            raise httpx.ConnectError("refused", request=request)
+        apps = {
+            name: {"status": s[0], "message": s[1]} if isinstance(s, tuple) else {"status": s}
+            for name, s in answer.items()
+        }
+        return httpx.Response(200, json={"applications": apps})
+
+    harness.routes[DASHBOARD] = lambda base_url: httpx.Client(transport=httpx.MockTransport(handle))
+    return seen
+
+
+def test_up_starts_ray_then_serve_and_waits_for_every_application(
+    stack_harness: Harness, config: Path, tmp_path: Path
+) -> None:
+    polls = dashboard(stack_harness, [None, {"a": "DEPLOYING"}, {"a": "RUNNING", "b": "DEPLOYING"}, APPS])
+    result = stack_harness.invoke("up", "--config", str(config))
+    assert result.exit_code == 0, result.output
+    processes = stack_harness.processes
+    assert processes.commands == ["ray start --head", "serve run serve_config.yaml"]
+    log = tmp_path / "data" / "serve_run.log"
+    assert processes.spawned == [("serve run serve_config.yaml", config.parent, log)]
+    assert [env["RAY_AUTH_MODE"] for env in processes.envs] == ["disabled", "disabled"]
+    assert (tmp_path / "data" / "serve_run.pid").read_text() == "4242\n"
+    assert [str(r.url) for r in polls] == [f"{DASHBOARD}/api/serve/applications/"] * 4
+    assert stack_harness.slept == [1.0, 1.0, 1.0]
+    assert "AREF is up: http://aref.test:8000/" in result.output
+
+
+def test_up_keeps_a_pinned_auth_mode_and_sends_the_ray_token(stack_harness: Harness, config: Path) -> None:
+    stack_harness.environ.update(RAY_AUTH_MODE="token", RAY_AUTH_TOKEN="t0k")
+    polls = dashboard(stack_harness, [APPS])
+    assert stack_harness.invoke("up", "--config", str(config)).exit_code == 0
+    assert {env["RAY_AUTH_MODE"] for env in stack_harness.processes.envs} == {"token"}
+    assert polls[0].headers["Authorization"] == "Bearer t0k"
+
+
+def test_up_stops_at_a_failed_ray_start(stack_harness: Harness, config: Path) -> None:
+    stack_harness.processes.results["ray start --head"] = Finished(
+        1, "Starting\nConnectionError: Ray is already running"
+    )
+    result = stack_harness.invoke("up", "--config", str(config))
+    assert result.exit_code == 2
+    expected = "ray start --head failed (exit 1): Starting\nConnectionError: Ray is already running"
+    assert result.stderr.strip() == expected
+    assert stack_harness.processes.spawned == []
+
+
+def test_up_reports_an_application_that_failed_to_deploy(stack_harness: Harness, config: Path) -> None:
+    dashboard(stack_harness, [{"a": "RUNNING", "b": ("DEPLOY_FAILED", "ImportError: no module y")}])
+    result = stack_harness.invoke("up", "--config", str(config))
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Serve could not deploy b: ImportError: no module y (log: ")
+
+
+def test_up_notices_serve_run_exiting(stack_harness: Harness, config: Path) -> None:
+    dashboard(stack_harness, [{"a": "DEPLOYING"}])
+    stack_harness.on_sleep = lambda s: stack_harness.processes.alive.clear()  # serve run dies after the first poll
+    result = stack_harness.invoke("up", "--config", str(config))
+    assert result.exit_code == 2
+    assert result.stderr.startswith("serve run exited before every application was RUNNING; see ")
+    assert stack_harness.slept == [1.0]
+
+
+def test_up_gives_up_after_the_timeout(stack_harness: Harness, config: Path) -> None:
+    dashboard(stack_harness, [{"a": "RUNNING", "b": "DEPLOYING"}])
+    result = stack_harness.invoke("up", "--config", str(config), "--timeout", "3")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("gave up after 3 s waiting for every application to be RUNNING; see ")
+    assert stack_harness.slept == [1.0, 1.0, 1.0]
+
+
+def test_up_needs_the_serve_config(stack_harness: Harness, tmp_path: Path) -> None:
+    result = stack_harness.invoke("up", "--config", str(tmp_path / "nope.yaml"))
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"no Serve config at {tmp_path / 'nope.yaml'}")
+    assert stack_harness.processes.commands == []
+
+
+def test_the_repo_config_names_the_six_applications() -> None:
+    assert application_names(REPO / "serve_config.yaml") == [
+        "aref",
+        "gateway",
+        "orders",
+        "payments",
+        "inventory",
+        "notifications",
+    ]
+
+
+def test_down_shuts_serve_down_stops_serve_run_and_ray(stack_harness: Harness, tmp_path: Path) -> None:
+    pid_file = tmp_path / "data" / "serve_run.pid"
+    pid_file.parent.mkdir()
+    pid_file.write_text("4242\n")
+    stack_harness.processes.alive.add(4242)
+    result = stack_harness.invoke("down")
+    assert result.exit_code == 0
+    assert stack_harness.processes.commands == ["serve shutdown -y", "ray stop"]
+    assert stack_harness.processes.terminated == [4242]
+    assert not pid_file.exists()
+    assert result.output.splitlines() == ["serve shutdown -y", "stopped serve run (pid 4242)", "ray stop: AREF is down"]
+
+
+def test_down_leaves_a_pid_that_is_not_serve_alone(stack_harness: Harness, tmp_path: Path) -> None:
+    pid_file = tmp_path / "data" / "serve_run.pid"
+    pid_file.parent.mkdir()
+    pid_file.write_text("999\n")
+    stack_harness.processes.results["serve shutdown -y"] = Finished(1, "No Serve instance found")
+    result = stack_harness.invoke("down")
+    assert result.exit_code == 0
+    assert stack_harness.processes.terminated == []
+    assert result.output.splitlines()[0] == "serve shutdown -y: No Serve instance found"
+
+
+def test_down_fails_when_ray_stop_fails(stack_harness: Harness) -> None:
+    stack_harness.processes.results["ray stop"] = Finished(2, "permission denied")
+    result = stack_harness.invoke("down")
+    assert (result.exit_code, result.stderr.strip()) == (2, "ray stop failed (exit 2): permission denied")
+
+
+def test_auth_mode_defaults_to_disabled_and_token_headers_need_token_mode() -> None:
+    assert stack_env({"PATH": "/bin"}) == {"PATH": "/bin", "RAY_AUTH_MODE": "disabled"}
+    assert ray_auth_headers({"RAY_AUTH_MODE": "disabled", "RAY_AUTH_TOKEN": "x"}) == {}
+    assert ray_auth_headers({"RAY_AUTH_MODE": "token", "RAY_AUTH_TOKEN": "x"}) == {"Authorization": "Bearer x"}
+
+
+def test_up_refuses_an_unusable_data_dir(stack_harness: Harness, config: Path, tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("")
+    stack_harness.environ["AREF_DATA_DIR"] = str(tmp_path / "file" / "data")
+    result = stack_harness.invoke("up", "--config", str(config))
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"cannot use AREF_DATA_DIR {tmp_path / 'file' / 'data'}: ")
+    assert stack_harness.processes.commands == []
