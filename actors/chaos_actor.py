@@ -3,7 +3,8 @@
 Injection and rollback broadcast the service's fault board to its replicas (milliseconds); the
 replicas' own per-tick pull is the safety net for replicas the broadcast missed or that start
 later. A crash fault kills real replica actors, which Serve then replaces. Faults are also kept
-in the store, so a restarted chaos actor still rolls back what it injected.
+in the store, so a restarted chaos actor still rolls back what it injected. The experiment run
+records the runner posts are kept in the same store (collection ``experiment_runs``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from ray import serve
 
 from actors.host import EngineHost
 from actors.options import CHAOS, SERVE_NAMESPACE
+from aref.dashboard import runs as run_records
 from aref.errors import ArefError, ConflictError, error_to_dict
 from aref.records import from_record, to_record
 from aref.topology import SERVICES
@@ -71,8 +73,8 @@ class ChaosActor(EngineHost):
             killed = await self._crash(fault)
         return {"ok": {"fault": to_record(fault), "replicas_reached": reached, "replicas_killed": killed}}
 
-    async def stop(self, fault_id: str) -> dict[str, Any]:
-        reply = self.envelope(lambda: to_record(self.engine.rollback(fault_id, "stopped")))
+    async def stop(self, fault_id: str, reason: str = "stopped") -> dict[str, Any]:
+        reply = self.envelope(lambda: to_record(self.engine.rollback(fault_id, reason)))
         if "ok" in reply:
             self.store.delete(FAULTS, fault_id)
             await self._push(reply["ok"]["spec"]["service"])
@@ -85,6 +87,14 @@ class ChaosActor(EngineHost):
             self._forget(fault)
         await asyncio.gather(*(self._push(s) for s in {f.spec.service for f in stopped}))
         return {"ok": {"stopped": [f.id for f in stopped]}}
+
+    async def save_run(self, record: dict[str, Any]) -> dict[str, Any]:
+        """Keep one experiment run record in the store under its id; ``{"ok": {"id": ...}}``."""
+        return self.envelope(lambda: run_records.save_run(self.store, record))
+
+    async def runs(self, limit: int = run_records.DEFAULT_LIMIT) -> list[dict[str, Any]]:
+        """Stored run records, newest first (a bad limit is refused by the control plane first)."""
+        return run_records.newest_runs(self.store, limit)
 
     async def board(self, service: str) -> dict[str, Any]:
         board: dict[str, Any] = self.engine.board(service).to_dict()

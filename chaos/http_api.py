@@ -10,15 +10,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
+from aref.dashboard.wire import json_ready
 from aref.errors import ArefError, ConflictError, InvalidInputError, NotFoundError, RejectedError
 from chaos.faults import FaultSpec
 
 API = "/api/aref"
 DEFAULT_URL = "http://127.0.0.1:8000"
-RUNS_PATH = f"{API}/chaos/runs"  # POST a run record (to be served by the API; see the report)
+RUNS_PATH = f"{API}/chaos/runs"  # POST one run record, GET the newest ones
+ENDED = "unknown fault"  # the API's 404 for a fault that is not (or no longer) active
 TIMELINE_LIMIT = 1000
 
 
@@ -96,8 +99,12 @@ class HttpExperimentApi:
         return fault
 
     async def stop_fault(self, fault_id: str) -> None:
-        """The API's stop is the kill switch: it rolls back every active fault, this one included."""
-        await self._call("POST", f"{API}/chaos/stop")
+        """Roll back this fault only; one that has already ended (expired, stopped) is not an error."""
+        try:
+            await self._call("POST", f"{API}/chaos/stop/{quote(fault_id, safe='')}")
+        except NotFoundError as error:
+            if not str(error).startswith(ENDED):
+                raise  # not the API's word on the fault (an API without this route): it may still be active
 
     async def alerts(self) -> list[dict[str, Any]]:
         view = await self._call("GET", f"{API}/alerts")
@@ -113,4 +120,6 @@ class HttpExperimentApi:
     # -- RunSink ---------------------------------------------------------------------------------
 
     async def save_run(self, run_id: str, record: Mapping[str, Any]) -> None:
-        await self._call("POST", RUNS_PATH, json=dict(record))
+        """``POST /chaos/runs`` (201 ``{"id": ...}``); the record must carry ``run_id`` as its ``id``."""
+        body = json_ready({**record, "id": run_id})  # JSON has no NaN: non-finite numbers go as null
+        await self._call("POST", RUNS_PATH, json=body)

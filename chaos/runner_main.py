@@ -1,10 +1,12 @@
 """Run experiment files against a running stack: ``python -m chaos.runner_main NAME|PATH ...``.
 
-The entry a terminal or CI calls. It installs a SIGTERM handler that raises KeyboardInterrupt,
-so ``kill`` stops a run the way Ctrl-C does: the runner's ``finally`` rolls the fault back and
-stops the load before the process exits. Load comes from this process (``LocalLoadGenerator``).
-Exit codes: 0 every hypothesis held, 1 an expectation failed, 2 refused / bad input / AREF
-unreachable, 130 interrupted. ``--json`` and ``--junit`` write the records for CI.
+The entry a terminal or CI calls; ``aref chaos run`` goes through the same ``run_experiments``.
+Both install a SIGTERM handler that raises KeyboardInterrupt, so ``kill`` stops a run the way
+Ctrl-C does: the runner's ``finally`` rolls the fault back and stops the load before the process
+exits. Load comes from this process (``LocalLoadGenerator``, aimed at the gateway's order route
+behind ``--url`` unless ``--orders-url`` says otherwise). Exit codes: 0 every hypothesis held,
+1 an expectation failed, 2 refused / bad input / AREF unreachable, 130 interrupted. ``--json``
+and ``--junit`` write the records for CI.
 """
 
 from __future__ import annotations
@@ -13,24 +15,28 @@ import argparse
 import asyncio
 import signal
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from types import FrameType
 from typing import Any, TextIO
 
-from aref.clock import SystemClock
-from aref.errors import ArefError, RejectedError
+from aref.clock import Clock, SystemClock
+from aref.errors import ArefError, InvalidInputError, RejectedError
 from chaos.http_api import DEFAULT_URL, HttpExperimentApi
-from chaos.loadgen_http import ORDERS_URL, LocalLoadGenerator
+from chaos.loadgen_http import LocalLoadGenerator
 from chaos.report import junit_xml, runs_to_json
 from chaos.runner import ExperimentRunner, RunnerConfig
 from chaos.runner_expectations import Status, Verdict
-from chaos.runner_ports import Progress
+from chaos.runner_ports import ExperimentApi, LoadGenerator, Progress, RunSink, Sleep
 from chaos.runner_record import RunRecord
 from chaos.schema import EXPERIMENTS_DIR, Experiment, load_experiment, load_experiments
 
 EXIT_PASSED, EXIT_FAILED, EXIT_REFUSED, EXIT_INTERRUPTED = 0, 1, 2, 130
 MARKS = {Status.PASSED: "+", Status.FAILED: "x", Status.PENDING: "."}  # one per expectation while observing
+ORDERS_PATH = "/gateway/api/orders"  # the gateway's order route, behind the same proxy as the API
+ROLLED_BACK = "the fault was rolled back and the load stopped"  # what an interrupt still did
 
 
 def raise_interrupt(signum: int, frame: FrameType | None) -> None:
@@ -60,11 +66,141 @@ def _is_path(name: str) -> bool:
     return name.endswith((".yaml", ".yml")) or "/" in name
 
 
+# -- what a run is given ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """Where AREF answers and the run's knobs, as both front-ends take them."""
+
+    url: str = DEFAULT_URL
+    token: str | None = None
+    orders_url: str | None = None  # None: the gateway's order route behind ``url``
+    time_scale: float = 1.0
+    budget_floor: float = RunnerConfig().budget_floor
+    force: bool = False
+    store: bool = True  # send the records to the API
+
+    @property
+    def gateway_orders_url(self) -> str:
+        return self.orders_url or self.url.rstrip("/") + ORDERS_PATH
+
+
+async def _nothing() -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class RunPorts:
+    """Everything a run talks to; ``close`` is awaited once the runs are over, however they ended."""
+
+    api: ExperimentApi
+    loadgen: LoadGenerator
+    sink: RunSink | None = None
+    clock: Clock = field(default_factory=SystemClock)
+    sleep: Sleep = asyncio.sleep
+    close: Callable[[], Awaitable[None]] = _nothing
+
+
+Connect = Callable[[RunOptions], RunPorts]
+
+
+def http_ports(options: RunOptions) -> RunPorts:
+    """The real ones: AREF's HTTP API (also the run sink) and orders sent from this process."""
+    api = HttpExperimentApi(options.url, token=options.token)
+    loadgen = LocalLoadGenerator(options.gateway_orders_url)
+
+    async def close() -> None:
+        try:
+            await loadgen.aclose()
+        finally:
+            await api.aclose()
+
+    return RunPorts(api, loadgen, api if options.store else None, close=close)
+
+
+class Stop(StrEnum):
+    """Why the runs stopped short."""
+
+    REFUSED = "refused"  # a guard said no (error budget, steady state): nothing was injected
+    ERROR = "error"  # bad input, or AREF unreachable or answering with an error
+    INTERRUPTED = "interrupted"  # Ctrl-C or SIGTERM, after the rollback
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How the runs ended: the exit code, the records finished, and why they stopped short."""
+
+    code: int
+    records: tuple[RunRecord, ...] = ()
+    stopped: Stop | None = None
+    reason: str = ""
+
+    @property
+    def message(self) -> str | None:
+        """One line, ``"<why>: <reason>"``, when the runs stopped short."""
+        return None if self.stopped is None else f"{self.stopped}: {self.reason}"
+
+    def warnings(self) -> list[str]:
+        return [f"warning: run {r.id} was not stored: {r.storage_error}" for r in self.records if r.storage_error]
+
+
+# -- running ------------------------------------------------------------------------------------
+
+
+def run_experiments(
+    names: Sequence[str], options: RunOptions, *, progress: Progress, connect: Connect = http_ports
+) -> Outcome:
+    """Resolve ``names``, run each in turn, and say how it went; never raises but for a bug.
+
+    Bad input is refused before anything is contacted. ``KeyboardInterrupt`` (Ctrl-C, or SIGTERM
+    with the handler installed) ends the runs after the runner's rollback.
+    """
+    records: list[RunRecord] = []
+    try:
+        if not 0.0 <= options.budget_floor <= 1.0:
+            raise InvalidInputError("budget_floor", f"must be between 0 and 1, got {options.budget_floor:g}")
+        experiments = resolve(names)
+        if options.time_scale != 1.0:
+            experiments = [e.scaled(options.time_scale) for e in experiments]
+        asyncio.run(run_all(experiments, options, connect, progress, records))
+    except KeyboardInterrupt:
+        return Outcome(EXIT_INTERRUPTED, tuple(records), Stop.INTERRUPTED, ROLLED_BACK)
+    except RejectedError as error:
+        return Outcome(EXIT_REFUSED, tuple(records), Stop.REFUSED, str(error))
+    except ArefError as error:
+        return Outcome(EXIT_REFUSED, tuple(records), Stop.ERROR, str(error))
+    return Outcome(EXIT_PASSED if all(r.passed for r in records) else EXIT_FAILED, tuple(records))
+
+
+async def run_all(
+    experiments: Sequence[Experiment],
+    options: RunOptions,
+    connect: Connect,
+    progress: Progress,
+    records: list[RunRecord],
+) -> None:
+    """Run ``experiments`` (already scaled) one after the other, appending each record as it is done."""
+    ports = connect(options)
+    config = RunnerConfig(budget_floor=options.budget_floor).scaled(options.time_scale)
+    runner = ExperimentRunner(
+        ports.api, ports.clock, ports.sleep, ports.loadgen, sink=ports.sink, config=config, on_progress=progress
+    )
+    try:
+        for experiment in experiments:
+            progress("experiment", {"name": experiment.name, "target": experiment.target})
+            records.append(await runner.run(experiment, force=options.force))
+    finally:
+        await ports.close()
+
+
 def printer(out: TextIO) -> Progress:
     """A progress callback writing one plain line per phase."""
 
     def show(phase: str, info: Mapping[str, Any]) -> None:
-        if phase == "observed":
+        if phase == "experiment":
+            print(f"experiment {info['name']} on {info['target']}", file=out, flush=True)
+        elif phase == "observed":
             verdicts: list[Verdict] = info["verdicts"]
             states = "".join(MARKS[v.status] for v in verdicts)
             print(f"  observing  [{states}]", file=out, flush=True)
@@ -82,36 +218,14 @@ def printer(out: TextIO) -> Progress:
     return show
 
 
-async def run_all(experiments: Sequence[Experiment], args: argparse.Namespace, out: TextIO) -> list[RunRecord]:
-    api = HttpExperimentApi(args.url, token=args.token)
-    loadgen = LocalLoadGenerator(args.orders_url)
-    config = RunnerConfig(budget_floor=args.budget_floor).scaled(args.time_scale)
-    runner = ExperimentRunner(
-        api,
-        SystemClock(),
-        asyncio.sleep,
-        loadgen,
-        sink=None if args.no_store else api,
-        config=config,
-        on_progress=printer(out),
-    )
-    records = []
-    try:
-        for experiment in experiments:
-            print(f"experiment {experiment.name} on {experiment.target}", file=out, flush=True)
-            scaled = experiment.scaled(args.time_scale) if args.time_scale != 1.0 else experiment
-            records.append(await runner.run(scaled, force=args.force))
-    finally:
-        await loadgen.aclose()
-        await api.aclose()
-    return records
+# -- the command line ---------------------------------------------------------------------------
 
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m chaos.runner_main", description=__doc__.splitlines()[0])
     p.add_argument("experiments", nargs="+", help="experiment names (in chaos/experiments/) or YAML paths")
     p.add_argument("--url", default=DEFAULT_URL, help="the AREF API")
-    p.add_argument("--orders-url", default=ORDERS_URL, help="the gateway's order route the load goes to")
+    p.add_argument("--orders-url", default=None, help=f"where the load goes (default: URL{ORDERS_PATH})")
     p.add_argument("--token", default=None, help="AREF_API_TOKEN, when the API requires one")
     p.add_argument("--time-scale", type=float, default=1.0, help="multiply every duration by this (0 < f <= 1)")
     p.add_argument("--budget-floor", type=float, default=RunnerConfig().budget_floor)
@@ -122,29 +236,28 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-def main(argv: Sequence[str] | None = None, out: TextIO = sys.stderr) -> int:
+def main(argv: Sequence[str] | None = None, out: TextIO = sys.stderr, connect: Connect = http_ports) -> int:
     args = parser().parse_args(argv)
     install_sigterm_handler()
-    try:
-        experiments = resolve(args.experiments)
-        records = asyncio.run(run_all(experiments, args, out))
-    except KeyboardInterrupt:
-        print("interrupted: the fault was rolled back and the load stopped", file=out)
-        return EXIT_INTERRUPTED
-    except RejectedError as error:
-        print(f"refused: {error}", file=out)
-        return EXIT_REFUSED
-    except ArefError as error:
-        print(f"error: {error}", file=out)
-        return EXIT_REFUSED
-    if args.json is not None:
-        args.json.write_text(runs_to_json(records), encoding="utf-8")
-    if args.junit is not None:
-        args.junit.write_text(junit_xml(records), encoding="utf-8")
-    for record in records:
-        if record.storage_error:
-            print(f"warning: run {record.id} was not stored: {record.storage_error}", file=out)
-    return EXIT_PASSED if all(r.passed for r in records) else EXIT_FAILED
+    options = RunOptions(
+        url=args.url,
+        token=args.token,
+        orders_url=args.orders_url,
+        time_scale=args.time_scale,
+        budget_floor=args.budget_floor,
+        force=args.force,
+        store=not args.no_store,
+    )
+    outcome = run_experiments(args.experiments, options, progress=printer(out), connect=connect)
+    if outcome.message:
+        print(outcome.message, file=out)
+    if outcome.records and args.json is not None:
+        args.json.write_text(runs_to_json(outcome.records), encoding="utf-8")
+    if outcome.records and args.junit is not None:
+        args.junit.write_text(junit_xml(outcome.records), encoding="utf-8")
+    for warning in outcome.warnings():
+        print(warning, file=out)
+    return outcome.code
 
 
 if __name__ == "__main__":

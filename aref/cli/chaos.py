@@ -1,26 +1,26 @@
 """``aref chaos list | run NAME | stop | status``: chaos experiments through the API.
 
-``run`` starts the experiment (POST /api/aref/chaos/start), then polls the fault board and the
-alerts until the fault has ended, showing its progress. Until the hypothesis runner is wired in,
-its verdict is detection alone: an alert on the target service fired after injection (exit 0),
-or none did (exit 1). Whatever interrupts the watch (Ctrl-C, a lost connection) first asks the
-API to stop every fault, so nothing is left injected.
+``run`` is the experiment runner (``chaos.runner_main.run_experiments``, shared with
+``python -m chaos.runner_main``): it checks the error budget, starts load on the gateway behind
+``--url``, checks the steady state, injects the fault, judges every expectation of the
+hypothesis, rolls the fault back, stores the run record through the API, and shows each phase.
+Exit codes: 0 every expectation held, 1 one failed, 2 refused / unreachable / bad input (one
+line on stderr), 130 interrupted (Ctrl-C or SIGTERM, after the rollback).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from pathlib import Path
 
 import click
+from rich.console import Console
 
 from aref.cli import render
-from aref.cli.client import ArefClient
-from aref.cli.errors import EXIT_HYPOTHESIS_FAILED, EXIT_INTERRUPTED, CliError
-from aref.cli.runtime import Session, json_option, session
-
-GRACE_S = 30.0  # how long past its duration a fault may stay active before the watch gives up
-GONE = {"state": "gone", "remaining_s": 0.0, "ended_at": None, "end_reason": "no longer on the fault board"}
+from aref.cli.errors import EXIT_INTERRUPTED, CliError
+from aref.cli.runtime import json_option, session
+from chaos.report import junit_xml, to_json
+from chaos.runner import RunnerConfig
+from chaos.runner_main import RunOptions, Stop, install_sigterm_handler, run_experiments
 
 
 @click.group()
@@ -63,77 +63,36 @@ def chaos_status(as_json: bool) -> None:
 
 @chaos.command()
 @click.argument("name")
+@click.option("--json", "as_json", is_flag=True, help="Print the run record as JSON (progress goes to stderr).")
+@click.option("--junit", type=click.Path(dir_okay=False, writable=True, path_type=Path), help="Write JUnit XML here.")
 @click.option(
-    "--interval", type=click.FloatRange(min=0.1), default=1.0, show_default=True, help="Seconds between polls."
+    "--time-scale", type=float, default=1.0, show_default=True, help="Multiply every duration by this (0 < f <= 1)."
 )
-@json_option
-def run(name: str, interval: float, as_json: bool) -> None:
-    """Run the experiment NAME and watch it until its fault ends."""
+@click.option("--force", is_flag=True, help="Run despite a low error budget or a broken steady state.")
+@click.option(
+    "--budget-floor",
+    type=float,
+    default=RunnerConfig().budget_floor,
+    show_default=True,
+    help="Refuse when the target's remaining error budget is below this share.",
+)
+def run(name: str, as_json: bool, junit: Path | None, time_scale: float, force: bool, budget_floor: float) -> None:
+    """Run the experiment NAME (or a YAML path) as a hypothesis, and judge it."""
     s = session()
-    client = s.client()
-    fault = client.start_experiment(name)
-    try:
-        final, seen = watch(s, client, fault, interval, show=not as_json)
-    except (KeyboardInterrupt, CliError) as exc:
-        stopped = stop_quietly(client)
-        if isinstance(exc, CliError):
-            raise
-        render.line(s.console, f"interrupted: asked AREF to stop chaos ({stopped})", "yellow")
-        raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
-    delay = detection_delay(fault, seen)
+    install_sigterm_handler()
+    options = RunOptions(s.url, s.token, time_scale=time_scale, budget_floor=budget_floor, force=force)
+    shown = Console(stderr=True, width=s.console.width) if as_json else s.console  # stdout is the JSON's
+    outcome = run_experiments([name], options, progress=render.run_progress(shown), connect=s.runtime.run_ports)
+    if outcome.stopped is Stop.INTERRUPTED:
+        click.echo(outcome.message, err=True)
+        raise click.exceptions.Exit(EXIT_INTERRUPTED)
+    if outcome.stopped is not None:  # an error says itself, as every command's errors do
+        raise CliError(outcome.reason if outcome.stopped is Stop.ERROR else str(outcome.message))
+    (record,) = outcome.records
     if as_json:
-        render.raw({"fault": final, "alerts": list(seen), "detected": delay is not None, "detection_delay_s": delay})
-    else:
-        render.chaos_verdict(s.console, final, seen, delay)
-    if delay is None:
-        raise click.exceptions.Exit(EXIT_HYPOTHESIS_FAILED)
-
-
-def watch(
-    s: Session, client: ArefClient, fault: Mapping[str, Any], interval: float, *, show: bool
-) -> tuple[Mapping[str, Any], list[Mapping[str, Any]]]:
-    """Poll until ``fault`` is no longer active; return its last view and the alerts on its target."""
-    rt = s.runtime
-    deadline = rt.monotonic() + float(fault["duration_s"]) + GRACE_S
-    label = f"{fault['experiment']}: {fault['fault_type']} {fault['rate']:.0%} on {fault['service']}"
-    with render.bar_progress(s.console, enabled=show) as progress:
-        task = progress.add_task(label, total=float(fault["duration_s"]), info="")
-        while True:
-            current = find_fault(client.chaos_status(), fault["fault_id"]) or {**fault, **GONE}
-            seen = alerts_on(client.alerts(), fault["service"], since=float(fault["started_at"]))
-            ended = current["state"] != "active"
-            remaining = 0.0 if ended else float(current["remaining_s"])
-            info = f"{remaining:.0f} s left, {len(seen)} alerts on {fault['service']}"
-            progress.update(task, completed=float(fault["duration_s"]) - remaining, info=info)
-            if ended:
-                return current, seen
-            if rt.monotonic() > deadline:
-                raise CliError(f"fault {fault['fault_id']} is still active {GRACE_S:.0f} s after its duration")
-            rt.sleep(interval)
-
-
-def find_fault(board: Mapping[str, Any], fault_id: str) -> Mapping[str, Any] | None:
-    found: Mapping[str, Any] | None = next(
-        (f for f in [*board["active"], *board["recent"]] if f["fault_id"] == fault_id), None
-    )
-    return found
-
-
-def alerts_on(data: Mapping[str, Any], service: str, *, since: float) -> list[Mapping[str, Any]]:
-    """Alerts on ``service`` fired at or after ``since``, first fired first."""
-    chosen = [
-        a for a in [*data["active"], *data["recent_resolved"]] if a["service"] == service and a["fired_at"] >= since
-    ]
-    return sorted(chosen, key=lambda a: (a["fired_at"], a["id"]))
-
-
-def detection_delay(fault: Mapping[str, Any], seen: Sequence[Mapping[str, Any]]) -> float | None:
-    return None if not seen else float(seen[0]["fired_at"]) - float(fault["started_at"])
-
-
-def stop_quietly(client: ArefClient) -> str:
-    try:
-        stopped = client.stop_chaos()["stopped"]
-    except CliError as exc:
-        return f"that failed too: {exc.format_message()}"
-    return f"{len(stopped)} faults rolled back"
+        click.echo(to_json(record))
+    if junit is not None:
+        junit.write_text(junit_xml([record]), encoding="utf-8")
+    for warning in outcome.warnings():
+        click.echo(warning, err=True)
+    raise click.exceptions.Exit(outcome.code)

@@ -23,9 +23,9 @@ from rich.text import Text
 
 NONE = "-"
 STYLES = {
-    **dict.fromkeys(("healthy", "resolved", "closed", "rolled_back", "RUNNING", "on"), "green"),
+    **dict.fromkeys(("healthy", "resolved", "closed", "rolled_back", "RUNNING", "on", "PASS"), "green"),
     **dict.fromkeys(("degraded", "acknowledged", "warning", "half_open", "off"), "yellow"),
-    **dict.fromkeys(("critical", "firing", "open", "active"), "red"),
+    **dict.fromkeys(("critical", "firing", "open", "active", "FAIL"), "red"),
     **dict.fromkeys(("down", "emergency", "DEPLOY_FAILED"), "bold red"),
 }
 Row = Mapping[str, Any]
@@ -262,17 +262,59 @@ def faults(console: Console, title: str, items: Sequence[Row], empty: str) -> No
     records(console, title, items, FAULT_KEYS, empty)
 
 
-def chaos_verdict(console: Console, fault: Row, seen: Sequence[Row], delay: float | None) -> None:
-    at = f" at {when(fault['ended_at'])}" if fault["ended_at"] is not None else ""
-    ended = f"{fault['end_reason']}{at}" if fault["state"] != "active" else "still active"
-    line(console, f"fault {fault['fault_id']} on {fault['service']}: {ended}")
-    items = [{**a, "after_injection": seconds(a["fired_at"] - fault["started_at"])} for a in seen]
-    keys = "id detector metric severity state after_injection"
-    records(console, f"Alerts on {fault['service']}", items, keys, "no alert fired on the target")
-    if delay is None:
-        line(console, f"verdict: NOT detected: no alert on {fault['service']} after the injection", "bold red")
+MARKS = {"passed": "+", "failed": "x", "pending": "."}  # one per expectation while observing
+
+
+def run_progress(console: Console) -> Callable[[str, Mapping[str, Any]], None]:
+    """The account of ``chaos run`` as the runner reports it (``chaos.runner_ports.Progress``):
+    one line per phase; while observing, a line only when a verdict changes (``+`` held, ``x``
+    failed, ``.`` pending); at the end the finished record (``run_result``)."""
+    shown: list[str] = []
+
+    def show(phase: str, info: Mapping[str, Any]) -> None:
+        if phase == "experiment":
+            line(console, f"experiment {info['name']} on {info['target']}", "bold")
+        elif phase == "budget":
+            left = info["remaining"]
+            text = "no error budget tracks the target" if left is None else f"{percent(left)} of {info['slo']} left"
+            line(console, f"  error budget: {text}")
+        elif phase == "load_started":
+            plan = info["plan"]
+            warmup = seconds(plan.warmup_s)
+            line(console, f"  load: {plan.rate_per_s:g} orders/s for {seconds(plan.duration_s)}, warm-up {warmup}")
+        elif phase in ("steady_state", "steady_state_after"):
+            check = info["check"]
+            verdict, style = ("ok", "green") if check.ok else ("VIOLATED", "yellow")
+            when_ = "before" if phase == "steady_state" else "after"
+            line(console, f"  steady state {when_} the fault: {verdict} ({check.summary() or 'no probe'})", style)
+        elif phase == "injected":
+            fault = info["fault"]
+            line(console, f"  injected fault {fault['fault_id']} (correlation {fault.get('correlation_id') or NONE})")
+        elif phase == "observed":
+            marks = "".join(MARKS.get(str(v.status), "?") for v in info["verdicts"])
+            if shown != [marks]:
+                shown[:] = [marks]
+                line(console, f"  observing [{marks}]")
+        elif phase == "rolled_back":
+            line(console, f"  rolled back fault {info['fault_id']} at {when(info['at'])}")
+        elif phase == "done":
+            run_result(console, info["record"].to_dict())
+
+    return show
+
+
+def run_result(console: Console, data: Row) -> None:
+    """A finished run (``RunRecord.to_dict()``): each expectation, the headline times, the verdict."""
+    results = [{**e, "result": "PASS" if e["passed"] else "FAIL"} for e in data["expectations"]]
+    records(console, f"Hypothesis of {data['experiment']}", results, "result expected measured detail", "none")
+    times = (seconds(data[k]) for k in ("mttd_s", "time_to_mitigate_s", "mttr_s"))
+    line(console, "MTTD {}, mitigated {}, MTTR {}".format(*times))
+    failed = sum(1 for e in results if not e["passed"])
+    if failed:
+        text = f"verdict: FAILED: {failed} of {len(results)} expectations did not hold (run {data['id']})"
+        line(console, text, "bold red")
     else:
-        line(console, f"verdict: detected {seconds(delay)} after the injection", "bold green")
+        line(console, f"verdict: PASSED: all {len(results)} expectations held (run {data['id']})", "bold green")
 
 
 # -- stack, load, seed ----------------------------------------------------------------------
@@ -284,7 +326,7 @@ def stack_progress(console: Console) -> Progress:
 
 
 def bar_progress(console: Console, *, enabled: bool = True) -> Progress:
-    """The live display of ``chaos run`` (the fault, and what detection saw) and of ``load`` (orders sent)."""
+    """The live display of ``load`` (orders sent)."""
     columns = (TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[info]}"))
     return Progress(*columns, console=console, disable=not enabled)
 

@@ -1,7 +1,8 @@
 """What the commands use from the outside world, in one replaceable object, and the per-call session.
 
 ``Runtime`` holds the HTTP client factory, the sleeping and monotonic clock, the process runner,
-the environment and the rich console. ``cli`` builds the default one; tests pass their own as
+the environment, the rich console, and what an experiment run talks to (``run_ports``: AREF's
+HTTP API and a load generator in this process, by default). ``cli`` builds the default one; tests pass their own as
 click's ``obj``. ``Session`` adds the global options (``--url``, ``--token``) and hands out the
 ``ArefClient``.
 """
@@ -21,6 +22,7 @@ from rich.console import Console
 from aref.cli.client import ArefClient
 from aref.cli.procs import ProcessRunner, SubprocessRunner
 from aref.config import ArefSettings
+from chaos.runner_main import RunOptions, RunPorts, http_ports
 
 HTTP_TIMEOUT_S = 10.0
 DEFAULT_DATA_DIR: Path = ArefSettings.model_fields["data_dir"].default  # AREF_DATA_DIR when unset
@@ -38,6 +40,7 @@ class Runtime:
     processes: ProcessRunner = field(default_factory=SubprocessRunner)
     environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
     console: Console = field(default_factory=Console)
+    run_ports: Callable[[RunOptions], RunPorts] = http_ports  # ``chaos run``: the API, the load, the clock
 
     def data_dir(self) -> Path:
         value = self.environ.get("AREF_DATA_DIR")

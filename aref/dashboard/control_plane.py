@@ -6,8 +6,10 @@ Every method is async and returns plain JSON-ready data in the shapes of ``aref.
 ``json_ready``. Failures are raised as ``aref.errors``: ``NotFoundError`` (unknown service,
 alert, experiment, flag), ``InvalidInputError`` (a broken rule, naming the field),
 ``ConflictError`` (not possible in the current state), ``RejectedError`` (a guard refused).
-Two implementations: ``LocalControlPlane`` (engines in memory) and the Ray-backed one in
-``actors/control_plane.py``.
+Experiment run records (``save_run``, ``runs``) are the runner's ``RunRecord.to_dict()``, kept
+in the store's ``experiment_runs`` collection as they come (see ``aref.dashboard.runs``).
+Two implementations: ``LocalControlPlane`` (engines in memory) and the Ray-backed
+``RayControlPlane`` in ``services/aref/ray_control_plane.py``.
 """
 
 from __future__ import annotations
@@ -130,7 +132,20 @@ class ControlPlane(Protocol):
 
     async def stop_chaos(self) -> ChaosStopView: ...
 
+    async def stop_fault(self, fault_id: str) -> FaultView:
+        """Roll back one active fault now; an unknown or already ended one is ``NotFoundError``."""
+        ...
+
     async def chaos_status(self) -> ChaosStatusView: ...
+
+    async def save_run(self, record: Mapping[str, Any]) -> dict[str, Any]:
+        """Keep one experiment run record under its ``id`` (``InvalidInputError("id")`` without one);
+        returns ``{"id": ...}``."""
+        ...
+
+    async def runs(self, limit: int = 50) -> list[dict[str, Any]]:
+        """Stored run records, newest first, at most ``limit`` (1..1000)."""
+        ...
 
     async def scale(self, service: str, replicas: int) -> ReplicaView: ...
 

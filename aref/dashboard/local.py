@@ -14,6 +14,7 @@ from typing import Any
 
 from aref.clock import Clock
 from aref.config import ArefSettings
+from aref.dashboard import runs as run_records
 from aref.dashboard.experiments import ExperimentRegistry, seed_registry
 from aref.dashboard.inmemory.runtime import LocalRuntime
 from aref.dashboard.measures import metrics_view
@@ -199,15 +200,25 @@ class LocalControlPlane:
     async def stop_chaos(self) -> ChaosStopView:
         return {"stopped": self.runtime.stop_faults(STOP_REASON)}
 
+    async def stop_fault(self, fault_id: str) -> FaultView:
+        return self._synced().stop_fault(fault_id, STOP_REASON)  # synced first: an expired fault is not stopped
+
     async def chaos_status(self) -> ChaosStatusView:
         rt = self._synced()
         return {"version": rt.faults.version, "active": rt.active_faults(), "recent": rt.recent_faults()}
+
+    async def save_run(self, record: Mapping[str, Any]) -> dict[str, Any]:
+        return run_records.save_run(self.runtime.store, record)
+
+    async def runs(self, limit: int = run_records.DEFAULT_LIMIT) -> list[dict[str, Any]]:
+        return run_records.newest_runs(self.runtime.store, limit)
 
     async def scale(self, service: str, replicas: int) -> ReplicaView:
         rt = self.runtime
         rt.scaler.target(service)  # an unknown service is a 404 before any bound is checked
         low, high = replica_bounds(replicas, self.settings.adaptation)
         previous = rt.set_replicas(service, replicas)
+        rt.engines.adaptation.scale_manually(service, replicas)  # a floor the autoscaler keeps, as on Ray
         payload = {"service": service, "previous": previous, "replicas": replicas, "actor": "human"}
         rt.publish(
             Event.create(EventCategory.SYSTEM, "replicas_scaled", source=SOURCE, clock=self.clock, payload=payload)

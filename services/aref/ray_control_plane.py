@@ -15,6 +15,7 @@ from actors.client import actor, unwrap
 from actors.options import ABSORPTION, ADAPTATION, CHAOS, DETECTION, EVOLUTION, RECOVERY, TIMELINE
 from aref.clock import Clock, SystemClock
 from aref.config import ArefSettings
+from aref.dashboard import runs as run_records
 from aref.dashboard.experiments import ExperimentRegistry, seed_registry
 from aref.dashboard.facts import PillarStatuses, automated_tiers, maturity_context
 from aref.dashboard.measures import measured_incidents, metrics_view
@@ -59,6 +60,7 @@ from aref.topology import DEMO_TOPOLOGY, SERVICES
 from chaos.faults import ActiveFault, FaultSpec
 
 PILLARS = (DETECTION, ABSORPTION, ADAPTATION, RECOVERY, EVOLUTION)
+STOP_REASON = "stopped by request"
 
 
 async def _call(name: str, method: str, *args: Any, **kwargs: Any) -> Any:
@@ -247,10 +249,25 @@ class RayControlPlane:
         views: list[FaultView] = []
         for fid in stopped:
             if fid in active:
-                views.append(
-                    {**active[fid], "state": "rolled_back", "ended_at": now, "end_reason": "stopped by request"}
-                )
+                views.append({**active[fid], "state": "rolled_back", "ended_at": now, "end_reason": STOP_REASON})
         return {"stopped": views}
+
+    async def stop_fault(self, fault_id: str) -> FaultView:
+        labels = (await self._chaos())["experiments"]  # read before the fault leaves the board
+        stopped = unwrap(await _call(CHAOS, "stop", fault_id, STOP_REASON))
+        now = self.clock.now()
+        fault = from_record(ActiveFault, stopped)
+        return fault_view(fault, now, experiment=labels.get(fault_id), ended_at=now, end_reason=STOP_REASON)
+
+    async def save_run(self, record: Mapping[str, Any]) -> dict[str, Any]:
+        run_records.run_id(record)  # a record without an id is refused before the actor is asked
+        saved: dict[str, Any] = unwrap(await _call(CHAOS, "save_run", dict(record)))
+        return saved
+
+    async def runs(self, limit: int = run_records.DEFAULT_LIMIT) -> list[dict[str, Any]]:
+        check_limit(limit)
+        found: list[dict[str, Any]] = await _call(CHAOS, "runs", limit)
+        return found
 
     async def chaos_status(self) -> ChaosStatusView:
         chaos = await self._chaos()

@@ -235,6 +235,13 @@ class LocalRuntime:
             fault_view(f, now, experiment=self._experiments.get(f.id), ended_at=now, end_reason=reason) for f in stopped
         ]
 
+    def stop_fault(self, fault_id: str, reason: str) -> FaultView:
+        """Roll back one active fault (``NotFoundError`` when it is not active)."""
+        now = self.clock.now()
+        fault = self.faults.rollback(fault_id, reason)
+        self.bus.pump()
+        return fault_view(fault, now, experiment=self._experiments.get(fault.id), ended_at=now, end_reason=reason)
+
     def active_faults(self) -> list[FaultView]:
         now = self.clock.now()
         return [fault_view(f, now, experiment=self._experiments.get(f.id)) for f in self.faults.active()]

@@ -1,12 +1,22 @@
-"""The chaos endpoints under /api/aref/chaos: experiments, start, stop, status."""
+"""The chaos endpoints under /api/aref/chaos: experiments, start, stop (all or one), status, runs."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Query
 
 from aref.dashboard.control_plane import ChaosStatusView, ChaosStopView, ExperimentsView, FaultView
 from aref.dashboard.deps import API_PREFIX, Plane
-from aref.dashboard.schemas.chaos import ChaosStartIn, ChaosStatusOut, ChaosStopOut, ExperimentsOut, FaultOut
+from aref.dashboard.schemas.chaos import (
+    ChaosStartIn,
+    ChaosStatusOut,
+    ChaosStopOut,
+    ExperimentsOut,
+    FaultOut,
+    RunSavedOut,
+    RunsOut,
+)
 from aref.dashboard.schemas.common import error_responses
 
 router = APIRouter(prefix=f"{API_PREFIX}/chaos", tags=["chaos"])
@@ -33,6 +43,26 @@ async def stop(cp: Plane) -> ChaosStopView:
     return await cp.stop_chaos()
 
 
+@router.post("/stop/{fault_id}", response_model=FaultOut, responses=error_responses(404))
+async def stop_one(fault_id: str, cp: Plane) -> FaultView:
+    """Roll back one active fault; 404 when it is unknown or has already ended."""
+    return await cp.stop_fault(fault_id)
+
+
 @router.get("/status", response_model=ChaosStatusOut)
 async def status(cp: Plane) -> ChaosStatusView:
     return await cp.chaos_status()
+
+
+@router.post("/runs", status_code=201, response_model=RunSavedOut, responses=error_responses(422))
+async def save_run(
+    record: Annotated[dict[str, Any], Body(description="one run record; its 'id' keys it")], cp: Plane
+) -> dict[str, Any]:
+    return await cp.save_run(record)
+
+
+@router.get("/runs", response_model=RunsOut, responses=error_responses(422))
+async def list_runs(
+    cp: Plane, limit: Annotated[int, Query(description="newest run records to return, 1-1000")] = 50
+) -> dict[str, Any]:
+    return {"runs": await cp.runs(limit)}

@@ -1,8 +1,9 @@
-"""The chaos endpoints: experiments, start (an experiment or an ad-hoc fault), stop, status.
+"""The chaos endpoints: experiments, start (an experiment or an ad-hoc fault), stop, status, runs.
 
 A start request names an ``experiment`` or describes one fault (``service``, ``fault_type``,
 ``rate``, ``duration_s``, optional ``delay_ms``), never both. Values are only typed here: the
-safety bounds (rate <= 0.9, duration <= 300 s) are checked by the fault model itself.
+safety bounds (rate <= 0.9, duration <= 300 s) are checked by the fault model itself. A run
+record is the experiment runner's own JSON object, kept as it comes: only its ``id`` is checked.
 """
 
 from __future__ import annotations
@@ -79,3 +80,11 @@ class ChaosStatusOut(BaseModel):
 
 class ChaosStopOut(BaseModel):
     stopped: list[FaultOut]
+
+
+class RunSavedOut(BaseModel):
+    id: str
+
+
+class RunsOut(BaseModel):
+    runs: list[dict[str, Any]] = Field(description="run records (the runner's RunRecord JSON), newest first")

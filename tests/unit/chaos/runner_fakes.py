@@ -1,14 +1,19 @@
-"""Fakes for the runner tests: a scripted AREF API, a scripted load, and a small experiment."""
+"""Fakes for the runner tests: a scripted AREF API (and run sink), a scripted load, and a small experiment."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
+
+import yaml
 
 from aref.testing import FakeClock
 from chaos.faults import FaultSpec
 from chaos.loadgen import ClientRecord, Outcome, TrafficPlan
 from chaos.runner import ExperimentRunner, RunnerConfig
+from chaos.runner_main import RunOptions, RunPorts
 from chaos.schema import Experiment, parse_experiment
 
 T0 = 1000.0  # the run starts here; the warm-up ends and the fault is injected at T0 + 10
@@ -39,6 +44,8 @@ class FakeApi:
         self.stopped: list[str] = []
         self.fail_alerts_with: Exception | None = None
         self.inject_extra: dict[str, Any] = {}
+        self.saved: dict[str, dict[str, Any]] = {}
+        self.fail_save_with: Exception | None = None
 
     async def error_budgets(self) -> list[dict[str, Any]]:
         return list(self.budgets)
@@ -76,6 +83,12 @@ class FakeApi:
     async def breakers(self) -> dict[str, dict[str, Any]]:
         return dict(self.breaker_map)
 
+    async def save_run(self, run_id: str, record: Mapping[str, Any]) -> None:
+        """The run sink: keeps the record, or fails with ``fail_save_with``."""
+        if self.fail_save_with is not None:
+            raise self.fail_save_with
+        self.saved[run_id] = dict(record)
+
 
 class FakeLoad:
     """Sends every 0.5 s from T0; a request sent in a failing period gets a 503."""
@@ -103,7 +116,18 @@ class FakeLoad:
 
 
 def experiment(hypothesis: list[Any] | None = None, **overrides: Any) -> Experiment:
-    doc: dict[str, Any] = {
+    return parse_experiment(experiment_doc(hypothesis, **overrides), "test.yaml")
+
+
+def experiment_file(directory: Path, hypothesis: list[Any] | None = None, **overrides: Any) -> Path:
+    """The same experiment as a YAML file (for the command lines, which take names or paths)."""
+    path = directory / "payment_test.yaml"
+    path.write_text(yaml.safe_dump(experiment_doc(hypothesis, **overrides)), encoding="utf-8")
+    return path
+
+
+def experiment_doc(hypothesis: list[Any] | None = None, **overrides: Any) -> dict[str, Any]:
+    return {
         "name": "payment_test",
         "description": "payments fail",
         "target": "payments",
@@ -121,7 +145,6 @@ def experiment(hypothesis: list[Any] | None = None, **overrides: Any) -> Experim
         "observe_s": 120,
         **overrides,
     }
-    return parse_experiment(doc, "test.yaml")
 
 
 def incident(api: FakeApi) -> None:
@@ -159,3 +182,31 @@ def build(
             raise KeyboardInterrupt
 
     return ExperimentRunner(api, clock, sleep, load, sink=sink, config=config or RunnerConfig(grace_s=5, lag_s=0))
+
+
+@dataclass
+class ScriptedPorts:
+    """A ``connect`` (``chaos.runner_main.Connect``) handing out these fakes; the clock moves only
+    when the runner sleeps, and ``interrupt`` (asked after each sleep) can stop the run."""
+
+    clock: FakeClock = field(default_factory=lambda: FakeClock(T0))
+    interrupt: Callable[[FakeApi], bool] = lambda api: False  # asked after each sleep
+    options: list[RunOptions] = field(default_factory=list)
+    closed: int = 0
+
+    def __post_init__(self) -> None:
+        self.api = FakeApi(self.clock)
+        self.load = FakeLoad(self.clock, errors_early)
+
+    def __call__(self, options: RunOptions) -> RunPorts:
+        self.options.append(options)
+
+        async def sleep(seconds: float) -> None:
+            self.clock.advance(seconds)
+            if self.interrupt(self.api):
+                raise KeyboardInterrupt
+
+        async def close() -> None:
+            self.closed += 1
+
+        return RunPorts(self.api, self.load, self.api if options.store else None, self.clock, sleep, close)

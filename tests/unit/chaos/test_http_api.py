@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 from typing import Any
 
 import httpx
@@ -72,6 +73,39 @@ def test_inject_then_stop_rolls_the_fault_back(plane: LocalControlPlane, clock: 
     assert active == []
 
 
+def test_stop_fault_rolls_back_that_fault_only(plane: LocalControlPlane) -> None:
+    async def scenario() -> tuple[str, str, dict[str, Any]]:
+        api = over(plane)
+        first, second = await api.inject(SPEC, "a"), await api.inject(SPEC, "b")
+        await api.stop_fault(first["fault_id"])
+        return first["fault_id"], second["fault_id"], dict(await plane.chaos_status())
+
+    first, second, status = asyncio.run(scenario())
+    assert [f["fault_id"] for f in status["active"]] == [second]
+    assert [(f["fault_id"], f["end_reason"]) for f in status["recent"]] == [(first, "stopped by request")]
+
+
+def test_stopping_a_fault_that_already_ended_is_not_an_error(plane: LocalControlPlane, clock: FakeClock) -> None:
+    async def scenario() -> dict[str, Any]:
+        api = over(plane)
+        fault = await api.inject(SPEC, "a")
+        clock.advance(SPEC.duration_s)
+        await api.stop_fault(fault["fault_id"])
+        await api.stop_fault("FLT-never-was")
+        return dict(await plane.chaos_status())
+
+    assert [f["end_reason"] for f in asyncio.run(scenario())["recent"]] == ["expired"]
+
+
+def test_a_404_that_is_not_about_the_fault_is_raised() -> None:
+    def no_route(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(404, json={"error": "Not Found", "field": None})
+
+    api = HttpExperimentApi("http://aref", transport=httpx.MockTransport(no_route))
+    with pytest.raises(NotFoundError, match="Not Found"):
+        asyncio.run(api.stop_fault("FLT-1"))
+
+
 def test_alerts_come_back_active_and_resolved(plane: LocalControlPlane, clock: FakeClock) -> None:
     for _ in range(5):
         clock.advance(1)
@@ -124,6 +158,15 @@ def test_a_run_record_is_posted_to_the_runs_endpoint() -> None:
     assert json.loads(request.content) == {"id": "RUN-1", "passed": True}
 
 
+def test_a_run_record_is_stored_by_the_api_with_nan_as_null(plane: LocalControlPlane) -> None:
+    record = {"id": "RUN-1", "passed": False, "mttd_s": math.nan}
+    asyncio.run(over(plane).save_run("RUN-1", record))
+    assert asyncio.run(plane.runs()) == [{"id": "RUN-1", "passed": False, "mttd_s": None}]
+    with pytest.raises(InvalidInputError) as caught:
+        asyncio.run(over(plane).save_run("", {"passed": True}))
+    assert caught.value.field == "id"
+
+
 class SteadyLoad:
     """Every 0.5 s from T0, all answered."""
 
@@ -161,7 +204,7 @@ def test_the_runner_over_the_http_api_measures_what_the_engines_did(plane: Local
     )
     api = over(plane)
     config = RunnerConfig(poll_s=2, grace_s=5, lag_s=0)
-    runner = ExperimentRunner(api, clock, tick, SteadyLoad(clock), config=config)
+    runner = ExperimentRunner(api, clock, tick, SteadyLoad(clock), sink=api, config=config)
     record = asyncio.run(runner.run(experiment))
 
     alerts = [SeenAlert.from_view(a) for a in asyncio.run(api.alerts()) if a["service"] == "payments"]
@@ -174,3 +217,6 @@ def test_the_runner_over_the_http_api_measures_what_the_engines_did(plane: Local
     status = asyncio.run(plane.chaos_status())
     assert status["active"] == []
     assert [(f["fault_id"], f["end_reason"]) for f in status["recent"]] == [(record.fault_id, "expired")]
+    (stored,) = asyncio.run(plane.runs())
+    assert (record.storage_error, stored["id"], stored["passed"]) == (None, record.id, True)
+    assert stored["mttd_s"] == record.mttd_s

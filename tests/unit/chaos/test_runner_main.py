@@ -2,19 +2,34 @@ from __future__ import annotations
 
 import asyncio
 import io
+import json
 import os
 import signal
-from collections.abc import Iterator
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from aref.errors import ArefError
 from aref.testing import FakeClock
 from chaos.runner import ExperimentRunner, RunnerConfig
-from chaos.runner_main import EXIT_REFUSED, install_sigterm_handler, main, printer, raise_interrupt, resolve
+from chaos.runner_main import (
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_PASSED,
+    EXIT_REFUSED,
+    RunOptions,
+    install_sigterm_handler,
+    main,
+    printer,
+    raise_interrupt,
+    resolve,
+    run_experiments,
+)
 from chaos.schema import EXPERIMENTS_DIR
-from tests.unit.chaos.runner_fakes import T0, FakeApi, FakeLoad, experiment, incident
+from tests.unit.chaos.runner_fakes import T0, FakeApi, FakeLoad, ScriptedPorts, experiment, experiment_file, incident
 
 
 @pytest.fixture
@@ -89,3 +104,121 @@ def test_progress_is_one_plain_line_per_phase() -> None:
         "alert on payments (threshold) after 7.0 s; expected within 30 s"
     )
     assert lines[15:] == ["  MTTD 7.0 s, mitigated n/a, MTTR 0.0 s"]
+
+
+# -- run_experiments: the one function both command lines call -----------------------------------
+
+PASSING = [{"detected_within_s": 30}, {"error_rate_below": 0.5}]
+
+
+def no_output(phase: str, info: Mapping[str, Any]) -> None:
+    return None
+
+
+def test_a_held_hypothesis_is_exit_0_with_the_record_stored(tmp_path: Path) -> None:
+    ports = ScriptedPorts()
+    incident(ports.api)
+    phases: list[str] = []
+    path = str(experiment_file(tmp_path, PASSING))
+    outcome = run_experiments(
+        [path], RunOptions(url="http://aref:8000"), progress=lambda p, i: phases.append(p), connect=ports
+    )
+    assert (outcome.code, outcome.message) == (EXIT_PASSED, None)
+    (record,) = outcome.records
+    assert record.passed
+    assert list(ports.api.saved) == [record.id]
+    assert ports.closed == 1
+    assert ports.options[0].gateway_orders_url == "http://aref:8000/gateway/api/orders"
+    assert phases[:3] == ["experiment", "budget", "load_started"]
+    assert phases[-1] == "done"
+
+
+def test_a_failed_expectation_is_exit_1(tmp_path: Path) -> None:
+    ports = ScriptedPorts()  # no alert ever fires
+    outcome = run_experiments(
+        [str(experiment_file(tmp_path, PASSING))], RunOptions(), progress=no_output, connect=ports
+    )
+    assert outcome.code == EXIT_FAILED
+    (record,) = outcome.records
+    assert [e.passed for e in record.expectations] == [False, True]
+    assert (ports.api.stopped, ports.load.stops, ports.closed) == (["FLT-1"], 1, 1)
+
+
+def test_a_low_error_budget_is_refused_unless_forced_or_under_the_floor(tmp_path: Path) -> None:
+    path = [str(experiment_file(tmp_path, PASSING))]
+    ports = ScriptedPorts()
+    ports.api.budgets[0]["remaining"] = 0.1
+    refused = run_experiments(path, RunOptions(), progress=no_output, connect=ports)
+    assert (refused.code, refused.records) == (EXIT_REFUSED, ())
+    assert refused.message == (
+        "refused: error budget 'payments' rejected the call: error budget payments-availability has 10% left, "
+        "below the floor 20%; force the run to override"
+    )
+    assert (ports.api.injected, ports.closed) == ([], 1)
+    lower = run_experiments(path, RunOptions(budget_floor=0.05), progress=no_output, connect=ports)
+    forced = run_experiments(path, RunOptions(force=True), progress=no_output, connect=ports)
+    assert [o.records[0].forced for o in (lower, forced)] == [False, True]
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (RunOptions(time_scale=2), "error: time_scale: must be > 0 and <= 1, got 2"),
+        (RunOptions(budget_floor=1.5), "error: budget_floor: must be between 0 and 1, got 1.5"),
+    ],
+)
+def test_bad_options_are_refused_before_anything_is_contacted(options: RunOptions, message: str) -> None:
+    ports = ScriptedPorts()
+    outcome = run_experiments(["replica_crash"], options, progress=no_output, connect=ports)
+    assert (outcome.code, outcome.message, ports.options) == (EXIT_REFUSED, message, [])
+
+
+def test_the_time_scale_shrinks_the_experiment_and_the_runner(tmp_path: Path) -> None:
+    ports = ScriptedPorts()
+    incident(ports.api)
+    outcome = run_experiments(
+        [str(experiment_file(tmp_path, PASSING))], RunOptions(time_scale=0.5), progress=no_output, connect=ports
+    )
+    ((spec, _),) = ports.api.injected
+    assert (spec.duration_s, outcome.records[0].time_scale) == (30.0, 0.5)
+
+
+def test_an_interrupt_keeps_the_finished_records_and_rolls_the_running_one_back(tmp_path: Path) -> None:
+    ports = ScriptedPorts(interrupt=lambda api: len(api.injected) == 2)  # the second run's first sleep after injecting
+    incident(ports.api)
+    path = str(experiment_file(tmp_path, PASSING))
+    outcome = run_experiments([path, path], RunOptions(), progress=no_output, connect=ports)
+    assert (outcome.code, outcome.message) == (
+        EXIT_INTERRUPTED,
+        "interrupted: the fault was rolled back and the load stopped",
+    )
+    assert [r.passed for r in outcome.records] == [True]
+    assert (len(ports.api.injected), ports.api.stopped, ports.load.stops, ports.closed) == (2, ["FLT-1"] * 2, 2, 1)
+
+
+def test_main_writes_json_and_junit_and_warns_about_an_unstored_run(tmp_path: Path, sigterm_restored: None) -> None:
+    ports = ScriptedPorts()
+    incident(ports.api)
+    ports.api.fail_save_with = ArefError("POST /api/aref/chaos/runs: HTTP 500: boom")
+    out = io.StringIO()
+    path = str(experiment_file(tmp_path, PASSING))
+    args = [path, "--json", str(tmp_path / "runs.json"), "--junit", str(tmp_path / "junit.xml")]
+    assert main(args, out, connect=ports) == EXIT_PASSED
+    (stored,) = json.loads((tmp_path / "runs.json").read_text())
+    assert (stored["passed"], stored["experiment"]) == (True, "payment_test")
+    suite = ET.parse(tmp_path / "junit.xml").getroot().find("testsuite")
+    assert suite is not None
+    assert (suite.get("name"), suite.get("tests"), suite.get("failures")) == ("chaos.payment_test", "2", "0")
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "experiment payment_test on payments"
+    assert lines[-1] == f"warning: run {stored['id']} was not stored: POST /api/aref/chaos/runs: HTTP 500: boom"
+    assert signal.getsignal(signal.SIGTERM) is raise_interrupt
+
+
+def test_no_store_sends_nothing_and_the_orders_url_can_be_given(tmp_path: Path, sigterm_restored: None) -> None:
+    ports = ScriptedPorts()
+    incident(ports.api)
+    path = str(experiment_file(tmp_path, PASSING))
+    assert main([path, "--no-store", "--orders-url", "http://shop/orders"], io.StringIO(), connect=ports) == 0
+    assert ports.api.saved == {}
+    assert ports.options[0].gateway_orders_url == "http://shop/orders"

@@ -28,6 +28,7 @@ from aref.dashboard.local import LocalControlPlane
 from aref.recovery.defaults import default_runbooks
 from aref.recovery.runbook import Runbook
 from aref.testing import FakeClock
+from chaos.runner_main import RunOptions, RunPorts, http_ports
 from tests.unit.cli.fakes import FakeProcesses
 from tests.unit.dashboard.traffic import run_traffic
 
@@ -52,6 +53,7 @@ class Harness:
     routes: dict[str, Callable[[str], httpx.Client]] = field(default_factory=dict)
     slept: list[float] = field(default_factory=list)
     on_sleep: Callable[[float], None] | None = None
+    run_ports: Callable[[RunOptions], RunPorts] = http_ports  # ``chaos run``: a test's fakes, or the real ones
 
     def http(self, base_url: str) -> httpx.Client:
         if base_url in self.routes:
@@ -76,6 +78,7 @@ class Harness:
             processes=self.processes,
             environ=self.environ,
             console=Console(width=500, color_system=None),
+            run_ports=self.run_ports,
         )
 
     def invoke(self, *args: str, url: str = URL) -> Result:

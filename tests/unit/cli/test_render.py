@@ -102,3 +102,46 @@ def test_load_summary_lists_measures_then_statuses() -> None:
 @click.pass_obj
 def _echo_raw(data: object) -> None:
     render.raw(data)
+
+
+def test_run_progress_prints_a_verdict_line_only_when_it_changes() -> None:
+    class Seen:
+        def __init__(self, status: str) -> None:
+            self.status = status
+
+    out = console()
+    show = render.run_progress(out)
+    show("budget", {"remaining": None})
+    for statuses in (["pending", "pending"], ["pending", "pending"], ["passed", "pending"], ["passed", "failed"]):
+        show("observed", {"verdicts": [Seen(s) for s in statuses], "at": 0.0})
+    show("observed", {"verdicts": [Seen("passed"), Seen("failed")], "at": 1.0})
+    assert out.export_text().splitlines() == [
+        "  error budget: no error budget tracks the target",
+        "  observing [..]",
+        "  observing [+.]",
+        "  observing [+x]",
+    ]
+
+
+def test_run_result_shows_each_expectation_the_times_and_the_verdict() -> None:
+    out = console()
+    expectations = [
+        {"passed": True, "expected": "detected within 30 s", "measured": 7.0, "detail": "after 7.0 s"},
+        {"passed": False, "expected": "review written", "measured": None, "detail": "no review"},
+    ]
+    data = {
+        "id": "RUN-1",
+        "experiment": "x",
+        "expectations": expectations,
+        "mttd_s": 7.0,
+        "time_to_mitigate_s": None,
+        "mttr_s": 30.25,
+    }
+    render.run_result(out, data)
+    text = out.export_text()
+    assert row(text, "PASS") == ["PASS", "detected within 30 s", "7", "after 7.0 s"]
+    assert row(text, "FAIL") == ["FAIL", "review written", "-", "no review"]
+    assert text.splitlines()[-2:] == [
+        "MTTD 7.0 s, mitigated -, MTTR 30.2 s",
+        "verdict: FAILED: 1 of 2 expectations did not hold (run RUN-1)",
+    ]

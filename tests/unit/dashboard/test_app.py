@@ -169,3 +169,9 @@ def test_a_whole_incident_through_the_api() -> None:
     assert client.get("/api/aref/evolution").json()["reviews"]["total"] == 1
     metrics = client.get("/api/aref/metrics").json()
     assert (metrics["mttr"]["incidents"], metrics["mttr"]["meets_target"]) == (1, True)
+
+
+def test_a_manual_scale_is_kept_by_the_autoscaler(client: TestClient) -> None:
+    assert client.post("/api/aref/services/orders/scale", json={"replicas": 3}).status_code == 200
+    scaling = client.get("/api/aref/adaptation").json()["scaling"]["orders"]
+    assert (scaling["desired"], scaling["floor"]) == (3, 3)

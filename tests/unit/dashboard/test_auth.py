@@ -14,6 +14,8 @@ from tests.unit.dashboard.conftest import TOKEN, make_settings
 MUTATIONS: list[tuple[str, dict[str, object]]] = [
     ("/api/aref/chaos/start", {"experiment": "payment_provider_failure"}),
     ("/api/aref/chaos/stop", {}),
+    ("/api/aref/chaos/stop/FLT-x", {}),
+    ("/api/aref/chaos/runs", {"id": "RUN-x"}),
     ("/api/aref/services/orders/scale", {"replicas": 2}),
     ("/api/aref/adaptation/flags/orders.search", {"enabled": False}),
     ("/api/aref/adaptation/traffic/orders", {"weights": {"primary": 90, "backup": 10}}),
@@ -29,7 +31,7 @@ def guarded(plane: LocalControlPlane) -> TestClient:
 
 def test_the_list_covers_every_mutating_route(plane: LocalControlPlane) -> None:
     app = create_app(plane, settings=make_settings(api_token=TOKEN))
-    fill = {"{service}": "orders", "{name}": "orders.search", "{alert_id}": "ALR-x"}
+    fill = {"{service}": "orders", "{name}": "orders.search", "{alert_id}": "ALR-x", "{fault_id}": "FLT-x"}
     posts = set()
     for path, operations in app.openapi()["paths"].items():
         if set(operations) - {"get", "head", "options"}:

@@ -167,3 +167,45 @@ def test_reads_run_the_periodic_work_that_is_due(plane: LocalControlPlane, clock
 def test_telemetry_of_an_unknown_service_is_not_found(plane: LocalControlPlane, clock: FakeClock) -> None:
     with pytest.raises(NotFoundError):
         plane.ingest(HealthSample("billing", clock.now(), 1, 0))
+
+
+def test_one_fault_is_stopped_and_the_others_keep_running(plane: LocalControlPlane, clock: FakeClock) -> None:
+    inventory = run(plane.start_experiment("inventory_degradation"))
+    payments = run(plane.start_experiment("payment_provider_failure"))
+    clock.advance(10)
+    stopped = run(plane.stop_fault(inventory["fault_id"]))
+    assert stopped == {
+        **inventory,
+        "remaining_s": 0.0,
+        "state": "rolled_back",
+        "ended_at": clock.now(),
+        "end_reason": "stopped by request",
+    }
+    status = run(plane.chaos_status())
+    assert [f["fault_id"] for f in status["active"]] == [payments["fault_id"]]
+    assert [(f["fault_id"], f["end_reason"]) for f in status["recent"]] == [
+        (inventory["fault_id"], "stopped by request")
+    ]
+    rolled_back = run(plane.timeline(category="chaos"))["events"][0]
+    assert (rolled_back["type"], rolled_back["correlation_id"]) == ("fault_rolled_back", inventory["correlation_id"])
+
+
+def test_stopping_an_unknown_or_ended_fault_is_not_found(plane: LocalControlPlane, clock: FakeClock) -> None:
+    with pytest.raises(NotFoundError):
+        run(plane.stop_fault("FLT-nope"))
+    fault = run(plane.start_experiment("inventory_degradation"))
+    clock.advance(60)
+    with pytest.raises(NotFoundError):
+        run(plane.stop_fault(fault["fault_id"]))  # it expired first: the record says so, not "stopped"
+    assert [f["end_reason"] for f in run(plane.chaos_status())["recent"]] == ["expired"]
+
+
+def test_run_records_are_kept_in_the_store_newest_first(plane: LocalControlPlane) -> None:
+    assert run(plane.save_run({"id": "RUN-1", "experiment": "a", "passed": True})) == {"id": "RUN-1"}
+    assert run(plane.save_run({"id": "RUN-2", "experiment": "b", "passed": False})) == {"id": "RUN-2"}
+    assert plane.runtime.store.get("experiment_runs", "RUN-1") == {"id": "RUN-1", "experiment": "a", "passed": True}
+    assert [r["id"] for r in run(plane.runs())] == ["RUN-2", "RUN-1"]
+    assert [r["id"] for r in run(plane.runs(limit=1))] == ["RUN-2"]
+    with pytest.raises(InvalidInputError) as caught:
+        run(plane.save_run({"experiment": "c"}))
+    assert caught.value.field == "id"

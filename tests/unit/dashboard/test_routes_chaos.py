@@ -1,0 +1,51 @@
+"""The chaos routes for the runner: stop one fault, post and list run records (the token: test_auth)."""
+
+from __future__ import annotations
+
+import asyncio
+
+from fastapi.testclient import TestClient
+
+from aref.dashboard.local import LocalControlPlane
+from aref.dashboard.schemas.chaos import FaultOut, RunsOut
+
+RUNS = "/api/aref/chaos/runs"
+
+
+def test_stop_one_fault_rolls_back_only_that_fault(client: TestClient, plane: LocalControlPlane) -> None:
+    first = client.post("/api/aref/chaos/start", json={"experiment": "inventory_degradation"}).json()
+    second = client.post("/api/aref/chaos/start", json={"experiment": "notification_overload"}).json()
+    response = client.post(f"/api/aref/chaos/stop/{first['fault_id']}")
+    assert response.status_code == 200
+    stopped = FaultOut.model_validate(response.json())
+    assert (stopped.fault_id, stopped.state, stopped.end_reason) == (
+        first["fault_id"],
+        "rolled_back",
+        "stopped by request",
+    )
+    active = asyncio.run(plane.chaos_status())["active"]
+    assert [f["fault_id"] for f in active] == [second["fault_id"]]
+
+
+def test_stopping_an_unknown_fault_is_404_with_the_api_message(client: TestClient) -> None:
+    response = client.post("/api/aref/chaos/stop/FLT-nope")
+    assert (response.status_code, response.json()) == (404, {"error": "unknown fault: 'FLT-nope'", "field": None})
+
+
+def test_a_run_record_is_posted_then_listed_newest_first(client: TestClient) -> None:
+    for n in (1, 2, 3):
+        response = client.post(RUNS, json={"id": f"RUN-{n}", "experiment": "x", "passed": n == 3})
+        assert (response.status_code, response.json()) == (201, {"id": f"RUN-{n}"})
+    body = client.get(RUNS).json()
+    RunsOut.model_validate(body)
+    assert [(r["id"], r["passed"]) for r in body["runs"]] == [("RUN-3", True), ("RUN-2", False), ("RUN-1", False)]
+    assert [r["id"] for r in client.get(RUNS, params={"limit": 2}).json()["runs"]] == ["RUN-3", "RUN-2"]
+
+
+def test_bad_run_records_and_limits_are_422_naming_the_field(client: TestClient) -> None:
+    no_id = client.post(RUNS, json={"experiment": "x"})
+    assert (no_id.status_code, no_id.json()["field"]) == (422, "id")
+    not_an_object = client.post(RUNS, json=[{"id": "RUN-1"}])
+    assert not_an_object.status_code == 422
+    assert client.get(RUNS, params={"limit": 0}).json()["field"] == "limit"
+    assert client.get(RUNS).json() == {"runs": []}

@@ -1,0 +1,92 @@
+"""RayControlPlane's chaos stop and run-record methods over the chaos actor's own code (no Ray).
+
+``_call`` is replaced by a direct call on a ``ChaosHere`` actor, so the test covers both sides
+of the boundary: the arguments the plane sends and the envelopes the actor answers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+from typing import Any
+
+import pytest
+
+from actors.options import CHAOS
+from aref.config import ArefSettings
+from aref.dashboard.control_plane import ControlPlane
+from aref.errors import InvalidInputError, NotFoundError
+from aref.testing import FakeClock
+from services.aref import ray_control_plane
+from services.aref.ray_control_plane import RayControlPlane
+from tests.unit.actors.chaos_here import ChaosHere
+
+run = asyncio.run
+T0 = 100.0
+
+
+@pytest.fixture
+def chaos(monkeypatch: pytest.MonkeyPatch) -> ChaosHere:
+    actor = ChaosHere(FakeClock(T0))
+    calls: list[str] = []
+
+    async def call(name: str, method: str, *args: Any, **kwargs: Any) -> Any:
+        assert name == CHAOS, f"only the chaos actor is needed here, not {name}"
+        calls.append(method)
+        return await getattr(actor, method)(*args, **kwargs)
+
+    monkeypatch.setattr(ray_control_plane, "_call", call)
+    actor.calls = calls  # type: ignore[attr-defined]
+    return actor
+
+
+@pytest.fixture
+def plane(chaos: ChaosHere) -> RayControlPlane:
+    settings = ArefSettings(api_token=None, ray_dashboard_url="http://127.0.0.1:8265")
+    return RayControlPlane(settings, clock=chaos.clock)
+
+
+def test_it_implements_every_protocol_method_with_the_same_parameters() -> None:
+    for name, value in vars(ControlPlane).items():
+        if inspect.iscoroutinefunction(value):
+            implementation = getattr(RayControlPlane, name)
+            assert inspect.iscoroutinefunction(implementation), name
+            expected = list(inspect.signature(value).parameters.values())
+            assert list(inspect.signature(implementation).parameters.values()) == expected, name
+
+
+def test_stop_fault_rolls_back_that_fault_and_reports_it(plane: RayControlPlane, chaos: ChaosHere) -> None:
+    first = run(plane.start_experiment("inventory_degradation"))
+    second = run(plane.start_experiment("payment_provider_failure"))
+    chaos.clock.advance(5)
+    stopped = run(plane.stop_fault(first["fault_id"]))
+    assert stopped == {
+        **first,
+        "remaining_s": 0.0,
+        "state": "rolled_back",
+        "ended_at": T0 + 5,
+        "end_reason": "stopped by request",
+    }
+    status = run(plane.chaos_status())
+    assert [f["fault_id"] for f in status["active"]] == [second["fault_id"]]
+    assert [(f["fault_id"], f["experiment"], f["end_reason"]) for f in status["recent"]] == [
+        (first["fault_id"], "inventory_degradation", "stopped by request")
+    ]
+    with pytest.raises(NotFoundError):
+        run(plane.stop_fault(first["fault_id"]))
+
+
+def test_run_records_go_to_the_chaos_actor_and_come_back_newest_first(plane: RayControlPlane, chaos: ChaosHere) -> None:
+    assert run(plane.save_run({"id": "RUN-1", "passed": True})) == {"id": "RUN-1"}
+    assert run(plane.save_run({"id": "RUN-2", "passed": False})) == {"id": "RUN-2"}
+    assert run(plane.runs()) == [{"id": "RUN-2", "passed": False}, {"id": "RUN-1", "passed": True}]
+    assert run(plane.runs(limit=1)) == [{"id": "RUN-2", "passed": False}]
+
+
+def test_bad_records_and_limits_are_refused_before_the_actor_is_asked(plane: RayControlPlane, chaos: ChaosHere) -> None:
+    with pytest.raises(InvalidInputError) as no_id:
+        run(plane.save_run({"passed": True}))
+    with pytest.raises(InvalidInputError) as bad_limit:
+        run(plane.runs(limit=0))
+    assert (no_id.value.field, bad_limit.value.field) == ("id", "limit")
+    assert chaos.calls == []  # type: ignore[attr-defined]
