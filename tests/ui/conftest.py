@@ -62,7 +62,7 @@ def restore_background_fault(server: LiveServer) -> None:
         server.run(lambda: plane.inject_fault(**BACKGROUND_FAULT))  # type: ignore[arg-type]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")  # ends with tests/ui: Playwright runs an event loop meanwhile
 def ui_server() -> Iterator[LiveServer]:
     # the Isolation Forest imports scikit-learn on its first fit (seconds): pay it here, not inside a request
     importlib.import_module("sklearn.ensemble")
@@ -78,7 +78,7 @@ def ui_server() -> Iterator[LiveServer]:
         server.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")  # ends with tests/ui: Playwright runs an event loop meanwhile
 def browser() -> Iterator[Browser]:
     with chromium() as launched:
         yield launched
