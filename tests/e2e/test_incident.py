@@ -8,13 +8,12 @@ carries the correlation id of the first payments alert.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from tests.integration.helpers import ORDER, api
+from tests.integration.helpers import api, order_traffic
 from tests.stack import Stack, wait_for
 
 FAULT_SECONDS = 25
@@ -22,24 +21,9 @@ FAULT_SECONDS = 25
 
 @pytest.fixture
 def traffic(stack: Stack) -> Iterator[list[int]]:
-    """Orders through the gateway, about five a second, until the test ends (bounded: 240 s)."""
-    statuses: list[int] = []
-    stop = threading.Event()
-
-    def send() -> None:
-        for _ in range(1200):
-            if stop.wait(0.2):
-                return
-            try:
-                statuses.append(api("POST", "/gateway/api/orders", json=ORDER).status_code)
-            except Exception:
-                statuses.append(0)
-
-    worker = threading.Thread(target=send, daemon=True)
-    worker.start()
-    yield statuses
-    stop.set()
-    worker.join(timeout=35)
+    """Orders through the gateway while the test runs (bounded: 1200 orders)."""
+    with order_traffic(1200) as statuses:
+        yield statuses
 
 
 def payments_alert() -> dict[str, Any] | None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import httpx
@@ -26,3 +29,29 @@ def serve_replicas(app: str) -> list[dict[str, Any]]:
 
 def running_ids(app: str) -> set[str]:
     return {r["replica_id"] for r in serve_replicas(app) if r["state"] == "RUNNING"}
+
+
+@contextmanager
+def order_traffic(max_orders: int) -> Iterator[list[int]]:
+    """Orders through the gateway, about five a second, until the block ends (at most ``max_orders``).
+
+    Yields the HTTP status of every order so far (0 when the request itself failed)."""
+    statuses: list[int] = []
+    stop = threading.Event()
+
+    def send() -> None:
+        for _ in range(max_orders):
+            if stop.wait(0.2):
+                return
+            try:
+                statuses.append(api("POST", "/gateway/api/orders", json=ORDER).status_code)
+            except httpx.HTTPError:
+                statuses.append(0)
+
+    worker = threading.Thread(target=send, daemon=True)
+    worker.start()
+    try:
+        yield statuses
+    finally:
+        stop.set()
+        worker.join(timeout=35)

@@ -9,14 +9,13 @@ through the gateway while it runs, as in tests/e2e/test_incident.py.
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.integration.helpers import ORDER, api, running_ids
+from tests.integration.helpers import api, order_traffic, running_ids
 from tests.stack import HTTP, Stack, wait_for
 from tests.ui.checks import VIEW_CHECKS
 from tests.ui.pages import VIEWS, UiPage
@@ -29,25 +28,10 @@ SCALED = "notifications"
 
 @pytest.fixture(scope="module")
 def orders(stack: Stack) -> Iterator[list[int]]:
-    """Orders through the gateway, about five a second, while this module runs (bounded: 600 s)."""
-    statuses: list[int] = []
-    stop = threading.Event()
-
-    def send() -> None:
-        for _ in range(3000):
-            if stop.wait(0.2):
-                return
-            try:
-                statuses.append(api("POST", "/gateway/api/orders", json=ORDER).status_code)
-            except Exception:
-                statuses.append(0)
-
-    worker = threading.Thread(target=send, daemon=True)
-    worker.start()
-    wait_for(lambda: len(statuses) >= 10, timeout=60, what="baseline orders")
-    yield statuses
-    stop.set()
-    worker.join(timeout=35)
+    """Orders through the gateway while this module runs (bounded: 3000 orders)."""
+    with order_traffic(3000) as statuses:
+        wait_for(lambda: len(statuses) >= 10, timeout=60, what="baseline orders")
+        yield statuses
 
 
 @pytest.fixture
