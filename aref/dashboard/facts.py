@@ -17,12 +17,14 @@ from typing import Any
 
 from aref.config import ArefSettings
 from aref.dashboard.measures import slo_statuses
-from aref.dashboard.wire import AlertView
+from aref.dashboard.wire import AlertView, MaturityView, json_ready
+from aref.maturity.assess import MaturityAssessor
 from aref.maturity.criteria import MaturityContext, targets_from_settings
 from aref.models import Incident, RecoveryTier
+from aref.records import to_record
 from aref.recovery.runbook import Runbook
 from aref.recovery.step_kinds import DEFAULT_STEP_KINDS, StepKindRegistry
-from aref.scoring import mttd, mttr
+from aref.scoring import RiskProfile, mttd, mttr
 from aref.topology import DependencyGraph
 
 
@@ -140,3 +142,22 @@ def _evolution(status: Mapping[str, Any]) -> dict[str, Any]:
         "recurrence_rate_pct": status.get("recurrence", {}).get("rate_pct"),
         "improvement_velocity": int(status.get("improvement_velocity", {}).get("completed", 0)),
     }
+
+
+def maturity_view(
+    statuses: PillarStatuses,
+    *,
+    incidents: Sequence[Incident],
+    alerts: Sequence[AlertView],
+    topology: DependencyGraph,
+    settings: ArefSettings,
+    automated: Collection[str],
+    profile: RiskProfile,
+) -> MaturityView:
+    """The maturity assessment under ``profile``, with the measured facts it rests on."""
+    context = maturity_context(
+        statuses, incidents=incidents, alerts=alerts, topology=topology, settings=settings, automated=automated
+    )
+    assessment = MaturityAssessor(profile=profile).assess(context)
+    view: MaturityView = json_ready({**assessment.to_dict(), "facts": to_record(context)})
+    return view

@@ -18,6 +18,7 @@ from aref.config import AdaptationSettings
 from aref.dashboard.experiments import Experiment
 from aref.dashboard.wire import (
     AlertCounts,
+    AlertsView,
     AlertView,
     ExperimentView,
     FaultView,
@@ -218,3 +219,10 @@ def replica_bounds(replicas: int, settings: AdaptationSettings) -> tuple[int, in
     if isinstance(replicas, bool) or not isinstance(replicas, int) or not low <= replicas <= high:
         raise InvalidInputError("replicas", f"must be an integer between {low} and {high}, got {replicas!r}")
     return low, high
+
+
+def alerts_view(detection_status: Mapping[str, Any]) -> AlertsView:
+    """Active and recently resolved alerts, with counts, from the detection engine's status."""
+    active = [alert_view(a) for a in detection_status["active_alerts"]]
+    resolved = [alert_view(a) for a in detection_status["recent_resolved"]]
+    return {"active": active, "recent_resolved": resolved, "counts": alert_counts(active)}

@@ -17,12 +17,12 @@ from aref.clock import Clock, SystemClock
 from aref.config import ArefSettings
 from aref.dashboard import runs as run_records
 from aref.dashboard.experiments import ExperimentRegistry, seed_registry
-from aref.dashboard.facts import PillarStatuses, automated_tiers, maturity_context
+from aref.dashboard.facts import PillarStatuses, automated_tiers, maturity_view
 from aref.dashboard.measures import measured_incidents, metrics_view
 from aref.dashboard.timeline import check_limit, timeline_view
 from aref.dashboard.views import (
-    alert_counts,
     alert_view,
+    alerts_view,
     choose_profile,
     experiment_view,
     fault_view,
@@ -51,7 +51,6 @@ from aref.dashboard.wire import (
 )
 from aref.errors import NotFoundError
 from aref.events import Event
-from aref.maturity.assess import MaturityAssessor
 from aref.models import HealthSample, Incident
 from aref.records import from_record, to_record
 from aref.recovery.defaults import configured_runbooks
@@ -82,29 +81,21 @@ class RayControlPlane:
         replies = await asyncio.gather(*(_call(name, "get_status") for name in PILLARS))
         return PillarStatuses(*(r["status"] for r in replies))
 
-    @staticmethod
-    def _alerts(detection_status: Mapping[str, Any]) -> AlertsView:
-        active = [alert_view(a) for a in detection_status["active_alerts"]]
-        resolved = [alert_view(a) for a in detection_status["recent_resolved"]]
-        return {"active": active, "recent_resolved": resolved, "counts": alert_counts(active)}
-
     async def _incidents(self, alerts: AlertsView) -> list[Incident]:
         stored = [from_record(Incident, r) for r in await _call(EVOLUTION, "incidents")]
         return measured_incidents(stored, [*alerts["active"], *alerts["recent_resolved"]])
 
     async def _maturity(self, statuses: PillarStatuses, profile: RiskProfile) -> MaturityView:
-        alerts = self._alerts(statuses.detection)
-        context = maturity_context(
+        alerts = alerts_view(statuses.detection)
+        return maturity_view(
             statuses,
             incidents=await self._incidents(alerts),
             alerts=[*alerts["active"], *alerts["recent_resolved"]],
             topology=DEMO_TOPOLOGY,
             settings=self.settings,
             automated=self._automated,
+            profile=profile,
         )
-        assessment = MaturityAssessor(profile=profile).assess(context)
-        view: MaturityView = json_ready({**assessment.to_dict(), "facts": to_record(context)})
-        return view
 
     async def _chaos(self) -> dict[str, Any]:
         reply: dict[str, Any] = await _call(CHAOS, "get_status")
@@ -129,7 +120,7 @@ class RayControlPlane:
         return status_view(
             maturity=await self._maturity(statuses, profile),
             risk_profile=profile.value,
-            active_alerts=self._alerts(statuses.detection)["active"],
+            active_alerts=alerts_view(statuses.detection)["active"],
             active_recoveries=len(statuses.recovery.get("active", [])),
             faults=self._faults(chaos),
             at=self.clock.now(),
@@ -139,7 +130,7 @@ class RayControlPlane:
         detection, absorption, chaos, replicas = await asyncio.gather(
             _call(DETECTION, "get_status"), _call(ABSORPTION, "get_status"), self._chaos(), self._replicas()
         )
-        active = self._alerts(detection["status"])["active"]
+        active = alerts_view(detection["status"])["active"]
         degradation = json_ready(absorption["status"]["degradation"])
         faults = self._faults(chaos)
         samples = detection.get("latest_samples", {})
@@ -161,7 +152,7 @@ class RayControlPlane:
         return {"services": views}
 
     async def alerts(self) -> AlertsView:
-        return self._alerts((await _call(DETECTION, "get_status"))["status"])
+        return alerts_view((await _call(DETECTION, "get_status"))["status"])
 
     async def ack_alert(self, alert_id: str) -> AlertView:
         return alert_view(unwrap(await _call(DETECTION, "ack", alert_id)))
@@ -213,7 +204,7 @@ class RayControlPlane:
         statuses = await self._statuses()
         assessment = await self._maturity(statuses, self.settings.risk_profile)
         view = metrics_view(
-            incidents=await self._incidents(self._alerts(statuses.detection)),
+            incidents=await self._incidents(alerts_view(statuses.detection)),
             detection_status=statuses.detection,
             crs_by_profile=assessment["crs_by_profile"],
             settings=self.settings,

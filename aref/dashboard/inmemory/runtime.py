@@ -26,20 +26,19 @@ from aref.absorption.shared_breaker import OutcomeReport
 from aref.adaptation.engine import AdaptationEngine
 from aref.clock import Clock
 from aref.config import ArefSettings
-from aref.dashboard.facts import PillarStatuses, automated_tiers, maturity_context
+from aref.dashboard.facts import PillarStatuses, automated_tiers, maturity_view
 from aref.dashboard.inmemory.bus import LocalBus
 from aref.dashboard.inmemory.scaler import FakeScaler
 from aref.dashboard.measures import measured_incidents
 from aref.dashboard.timeline import check_limit, timeline_view
-from aref.dashboard.views import alert_counts, alert_view, fault_view
-from aref.dashboard.wire import AlertsView, FaultView, MaturityView, TimelineView, json_ready
+from aref.dashboard.views import alerts_view, fault_view
+from aref.dashboard.wire import AlertsView, FaultView, MaturityView, TimelineView
 from aref.detection.engine import DetectionEngine
 from aref.errors import ConflictError, InvalidInputError, StoreError
 from aref.events import Event
 from aref.evolution.engine import EvolutionEngine
-from aref.maturity.assess import MaturityAssessor
 from aref.models import HealthSample, Incident
-from aref.records import from_record, to_record
+from aref.records import from_record
 from aref.recovery.defaults import default_runbooks
 from aref.recovery.engine import RecoveryEngine
 from aref.recovery.runbook import Runbook
@@ -178,30 +177,22 @@ class LocalRuntime:
     # -- reads ------------------------------------------------------------------------------
 
     def alerts(self) -> AlertsView:
-        status = self.engines.detection.status()
-        active = [alert_view(a) for a in status["active_alerts"]]
-        return {
-            "active": active,
-            "recent_resolved": [alert_view(a) for a in status["recent_resolved"]],
-            "counts": alert_counts(active),
-        }
+        return alerts_view(self.engines.detection.status())
 
     def incidents(self, alerts: AlertsView) -> list[Incident]:
         return measured_incidents(self._incidents.all(), [*alerts["active"], *alerts["recent_resolved"]])
 
     def maturity(self, profile: RiskProfile) -> MaturityView:
         alerts = self.alerts()
-        context = maturity_context(
+        return maturity_view(
             self.engines.statuses(),
             incidents=self.incidents(alerts),
             alerts=[*alerts["active"], *alerts["recent_resolved"]],
             topology=self.topology,
             settings=self.settings,
             automated=self._automated,
+            profile=profile,
         )
-        assessment = MaturityAssessor(profile=profile).assess(context)
-        view: MaturityView = json_ready({**assessment.to_dict(), "facts": to_record(context)})
-        return view
 
     def query_timeline(
         self, category: str | None, severity: str | None, correlation_id: str | None, limit: int
