@@ -37,6 +37,7 @@ API_COMMANDS = [
     ["chaos", "status"],
     ["load", "--duration", "1"],
     ["seed"],
+    ["demo"],
 ]
 READ_COMMANDS = [
     ["status"],

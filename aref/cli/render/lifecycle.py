@@ -1,0 +1,72 @@
+"""``alerts``, ``timeline``, ``incidents``, ``reviews``, ``actions`` and ``runbooks``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.console import Console
+
+from aref.cli.render.basics import NONE, Row, line, records
+
+ALERT_KEYS = "id service metric detector severity state value threshold fired_at correlation_id"
+
+
+def alerts(console: Console, data: Row) -> None:
+    records(console, "Active alerts", data["active"], ALERT_KEYS, "no alert is firing or acknowledged")
+    records(console, "Recently resolved", data["recent_resolved"], ALERT_KEYS, "no alert resolved yet")
+
+
+def alert(console: Console, data: Row) -> None:
+    line(console, f"{data['id']} ({data['service']} {data['metric']}, {data['severity']}) is now {data['state']}")
+
+
+def timeline(console: Console, data: Row) -> None:
+    items = [{**e, "details": brief(e["payload"])} for e in data["events"]]
+    keys = "timestamp severity topic source correlation_id details"
+    records(console, "Timeline (newest first)", items, keys, "no event matches these filters")
+    line(console, f"showing {len(items)} of {data['matched']} matching events ({data['retained']} retained)", "dim")
+
+
+def brief(payload: Row, width: int = 70) -> str:
+    """The payload's scalar fields as ``k=v``, cut to ``width`` characters."""
+    text = " ".join(f"{k}={v}" for k, v in payload.items() if isinstance(v, (str, int, float, bool)))
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+# -- incidents, reviews, actions, runbooks --------------------------------------------------
+
+
+def incidents(console: Console, active: Sequence[Row], reviewed: Sequence[Row]) -> None:
+    items = [
+        {
+            **r,
+            "elapsed/target": f"{r['elapsed_seconds']:.0f}/{r['target_seconds']:.0f} s",
+            "runbook": f"{r['runbook'] or NONE} {r['steps_done']}/{r['steps_total']}",
+        }
+        for r in active
+    ]
+    keys = "incident_id service severity tier elapsed/target runbook correlation_id"
+    records(console, "Open incidents (in recovery)", items, keys, "no incident is being recovered")
+    keys = "incident_id service title time_to_detect time_to_resolve highest_tier review_id"
+    records(console, "Resolved incidents", reviewed, keys, "no incident has been resolved and reviewed yet")
+
+
+def reviews(console: Console, data: Row) -> None:
+    items = [{**r, "actions": len(r["action_item_ids"])} for r in data["recent"]]
+    keys = "review_id created_at service title fault_signature actions recurrence_of"
+    records(console, f"Post-incident reviews ({data['total']} in all)", items, keys, "no review written yet")
+
+
+def actions(console: Console, stats: Row, recent: Sequence[Row]) -> None:
+    rate = stats["completion_rate_pct"]
+    counts = f"{stats['total']} action items: {stats['open']} open, {stats['completed']} completed"
+    completion = f"completion {NONE if rate is None else f'{rate:.0f}%'} (target {stats['completion_target_pct']:.0f}%)"
+    velocity = f"velocity {stats['velocity']}/{stats['velocity_target']} in {stats['quarter']}"
+    line(console, f"{counts}, {stats['overdue']} overdue; {completion}; {velocity}", "bold")
+    items = [r for r in recent if r["action_item_ids"]]
+    records(console, "Action items by review", items, "review_id service action_item_ids", "no review has action items")
+
+
+def runbooks(console: Console, items: Sequence[Row]) -> None:
+    rows = [{**r, "service": r["service"] or "any", "steps": len(r["steps"])} for r in items]
+    records(console, "Runbooks", rows, "name tier service steps description", "no runbook is loaded")

@@ -1,0 +1,49 @@
+"""``status``, ``pillars`` and ``maturity``: the CRS and each pillar's maturity level."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from rich import box
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from aref.cli.render.basics import NONE, Row, line, table, when
+
+
+def status(console: Console, data: Row) -> None:
+    alerts, chaos = data["alerts"], data["chaos"]
+    severities = ", ".join(f"{k} {v}" for k, v in alerts["by_severity"].items() if v) or "none"
+    body = Text.assemble(
+        ("CRS ", "bold"),
+        f"{data['crs']:.2f} / 5 ({data['crs_percent']:.0f}%) under the {data['risk_profile']} profile\n",
+        ("alerts ", "bold"),
+        f"{alerts['open']} open ({alerts['firing']} firing, {alerts['acknowledged']} acknowledged; {severities})\n",
+        ("recoveries ", "bold"),
+        f"{data['active_recoveries']} active\n",
+        ("chaos ", "bold"),
+        f"{chaos['active_faults']} active faults (services: {', '.join(chaos['services']) or 'none'})",
+    )
+    levels = Table("pillar", "level", "label", box=box.SIMPLE_HEAD)
+    for name, score in data["pillars"].items():
+        levels.add_row(name, f"L{score['level']}", score["label"])
+    title = f"AREF {data['version']} at {when(data['at'])}"
+    console.print(Panel(Group(body, levels), title=title, title_align="left", expand=False))
+
+
+def pillars(console: Console, levels: Row, headlines: Mapping[str, str]) -> None:
+    rows = [(name, f"L{score['level']}", score["label"], headlines.get(name, NONE)) for name, score in levels.items()]
+    table(console, "Pillars", ("pillar", "level", "label", "now"), rows, "no pillar reported")
+
+
+def maturity(console: Console, data: Row) -> None:
+    line(console, f"CRS {data['crs']:.2f} / 5 ({data['crs_percent']:.0f}%) under the {data['profile']} profile", "bold")
+    rows = [
+        (name, f"L{p['level']}", p["label"], p["next_level"], [g["description"] for g in p["gaps"]])
+        for name, p in data["pillars"].items()
+    ]
+    table(console, "Maturity", ("pillar", "level", "label", "next", "gaps to the next level"), rows, "no pillars")
+    profiles = [(name, f"{crs:.2f}") for name, crs in data["crs_by_profile"].items()]
+    table(console, "CRS by risk profile", ("profile", "crs"), profiles, "no profiles")
