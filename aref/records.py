@@ -8,6 +8,7 @@ Round-tripping is exact for every model the store persists.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import types
 import typing
 from collections.abc import Mapping
@@ -38,7 +39,7 @@ def from_record(cls: type[T], data: Mapping[str, Any]) -> T:
         raise TypeError(f"{cls!r} is not a dataclass")
     if not isinstance(data, Mapping):
         raise StoreError(f"cannot rebuild {cls.__name__} from a {type(data).__name__}")
-    hints = typing.get_type_hints(cls)
+    hints = _hints(cls)
     kwargs: dict[str, Any] = {}
     for f in dataclasses.fields(cls):
         if not f.init:
@@ -49,6 +50,12 @@ def from_record(cls: type[T], data: Mapping[str, Any]) -> T:
         return cls(**kwargs)
     except (TypeError, ValueError) as exc:  # missing fields, or a broken invariant (InvalidInputError)
         raise StoreError(f"cannot rebuild {cls.__name__}: {exc}") from exc
+
+
+@functools.cache
+def _hints(cls: type) -> dict[str, Any]:
+    """A dataclass's resolved field types (resolving string annotations is slow: once per class)."""
+    return typing.get_type_hints(cls)
 
 
 def _decode(hint: Any, value: Any, where: str) -> Any:
