@@ -87,13 +87,14 @@ class HttpExperimentApi:
         return list((await self._call("GET", f"{API}/services"))["services"])
 
     async def inject(self, spec: FaultSpec, experiment: str) -> dict[str, Any]:
-        """An ad-hoc fault: the API's start endpoint takes an experiment *name* only from its own registry."""
+        """An ad-hoc fault labelled with the experiment's name (the API's registry may not know the file)."""
         body = {
             "service": spec.service,
             "fault_type": spec.fault_type.value,
             "rate": spec.rate,
             "duration_s": spec.duration_s,
             "delay_ms": spec.delay_ms,
+            "label": experiment,
         }
         fault: dict[str, Any] = await self._call("POST", f"{API}/chaos/start", json=body)
         return fault

@@ -187,7 +187,8 @@ class ExperimentRunner:
         target: dict[str, Any] | None = state.services.get(state.experiment.target)
         if target is not None:
             counts = target.get("replicas") or {}
-            state.replicas.append(ReplicaSample(now, int(counts.get("running", 0)), int(counts.get("target", 0))))
+            ids = tuple(str(i) for i in counts.get("running_ids") or ())
+            state.replicas.append(ReplicaSample(now, int(counts.get("running", 0)), int(counts.get("target", 0)), ids))
         return check
 
     async def _store(self, record: RunRecord) -> RunRecord:

@@ -194,7 +194,11 @@ class ReviewGenerated(ExpectationKind):
 
 
 class ReplicaReplaced(ExpectationKind):
-    """After a crash, the running replica count drops and comes back to its level before the fault."""
+    """After a crash the target serves at its level before the fault again, with new replicas.
+
+    Judged by identity when the API names the running replicas (the killed ids are gone and the
+    count is back), else by the running count dipping and coming back.
+    """
 
     name = "replica_replaced"
     params = OptionalWithin
@@ -206,9 +210,14 @@ class ReplicaReplaced(ExpectationKind):
     def evaluate(self, p: Mapping[str, Any], obs: Observation) -> Verdict:
         if obs.replicas_before is None:
             return Verdict(Status.FAILED, None, "the replica count before the fault is unknown")
+        within = p.get("within_s")
+        renewed = obs.replicas_renewed()
+        if renewed is not None:
+            gone = len(obs.replicas_killed)
+            what = f"{obs.target} back to {renewed.running} running replicas, none of the {gone} killed"
+            return _timed(renewed.at, within, obs, what, obs.injected_at)
         dip = obs.replica_dip()
         back = obs.replica_back(dip) if dip else None
-        within = p.get("within_s")
         if dip is not None:
             what = f"{obs.target} back to {obs.replicas_before} running replicas (dipped to {dip.running})"
             return _timed(back.at if back else None, within, obs, what, obs.injected_at)

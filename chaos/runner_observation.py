@@ -80,6 +80,7 @@ class ReplicaSample:
     at: float
     running: int
     target: int
+    ids: tuple[str, ...] = ()  # the running replicas, when the API names them
 
 
 @dataclass(frozen=True)
@@ -193,6 +194,14 @@ class Observation:
             return None
         samples = sorted((s for s in self.replicas if s.at >= self.injected_at), key=lambda s: s.at)
         return next((s for s in samples if s.running < self.replicas_before), None)
+
+    def replicas_renewed(self) -> ReplicaSample | None:
+        """The first named sample after the injection with the level before it and none of the killed replicas."""
+        if self.replicas_before is None or not self.replicas_killed:
+            return None
+        killed = set(self.replicas_killed)
+        samples = sorted((s for s in self.replicas if s.at >= self.injected_at and s.ids), key=lambda s: s.at)
+        return next((s for s in samples if s.running >= self.replicas_before and not killed & set(s.ids)), None)
 
     def replica_back(self, dip: ReplicaSample) -> ReplicaSample | None:
         before = self.replicas_before if self.replicas_before is not None else 0

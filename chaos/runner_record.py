@@ -110,7 +110,8 @@ class RunRecord:
     ended_at: float
     fault_window: tuple[float, float]  # injection .. end of the fault + grace: inside = true positive
     fault_id: str | None
-    correlation_id: str | None
+    correlation_id: str | None  # the fault's: its injection and rollback
+    incident_correlation_id: str | None  # the first alert's on the target: the incident's whole chain
     mttd_s: float | None  # injection -> first alert on the target
     time_to_mitigate_s: float | None  # injection -> first absorption/adaptation event about it
     mitigation: str | None  # that event's topic

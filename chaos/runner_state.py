@@ -127,6 +127,7 @@ def build_record(
         fault_window=(obs.injected_at, obs.window_end),
         fault_id=state.fault_id,
         correlation_id=state.correlation_id,
+        incident_correlation_id=None if first is None else first.correlation_id,
         mttd_s=None if first is None else first.fired_at - obs.injected_at,
         time_to_mitigate_s=None if mitigation is None else mitigation.timestamp - obs.injected_at,
         mitigation=None if mitigation is None else mitigation.topic,

@@ -36,6 +36,7 @@ from aref.dashboard.wire import (
     PillarScore,
     ReplicaCounts,
     ReplicaView,
+    SeededView,
     ServiceAvailability,
     ServicesView,
     ServiceView,
@@ -68,6 +69,7 @@ __all__ = [
     "PillarScore",
     "ReplicaCounts",
     "ReplicaView",
+    "SeededView",
     "ServiceAvailability",
     "ServiceView",
     "ServicesView",
@@ -127,8 +129,16 @@ class ControlPlane(Protocol):
     async def start_experiment(self, name: str) -> FaultView: ...
 
     async def inject_fault(
-        self, service: str, fault_type: str, rate: float, duration_s: float, delay_ms: float | None = None
-    ) -> FaultView: ...
+        self,
+        service: str,
+        fault_type: str,
+        rate: float,
+        duration_s: float,
+        delay_ms: float | None = None,
+        label: str | None = None,
+    ) -> FaultView:
+        """One ad-hoc fault; ``label`` names the experiment it belongs to (refused while that label runs)."""
+        ...
 
     async def stop_chaos(self) -> ChaosStopView: ...
 
@@ -152,3 +162,9 @@ class ControlPlane(Protocol):
     async def set_flag(self, name: str, enabled: bool) -> FlagView: ...
 
     async def set_traffic(self, service: str, weights: Mapping[str, int]) -> TrafficView: ...
+
+    async def seed(self, incidents: int) -> SeededView:
+        """Add ``incidents`` (1..100) past, resolved demo incidents, each reviewed by the evolution
+        engine with its action items (``aref.evolution.seeding``); ``InvalidInputError("incidents")``
+        otherwise. Only this call loads demo history."""
+        ...

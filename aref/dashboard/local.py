@@ -38,6 +38,7 @@ from aref.dashboard.wire import (
     MaturityView,
     MetricsView,
     ReplicaView,
+    SeededView,
     ServicesView,
     StatusView,
     TimelineView,
@@ -115,7 +116,7 @@ class LocalControlPlane:
                 service_view(
                     name,
                     topology=rt.topology,
-                    replicas={"running": rt.scaler.running(name), "target": rt.scaler.target(name)},
+                    replicas={"running": rt.scaler.running(name), "target": rt.scaler.target(name), "running_ids": []},
                     degradation_tier=degradation[name]["tier"] if name in degradation else None,
                     open_alerts=[a for a in active if a["service"] == name],
                     fault_ids=[f.id for f in faults if f.spec.service == name],
@@ -155,7 +156,9 @@ class LocalControlPlane:
 
     async def adaptation(self) -> dict[str, Any]:
         rt = self._synced()
-        replicas = {s: {"running": rt.scaler.running(s), "target": rt.scaler.target(s)} for s in rt.services}
+        replicas = {
+            s: {"running": rt.scaler.running(s), "target": rt.scaler.target(s), "running_ids": []} for s in rt.services
+        }
         return dict(json_ready({**rt.engines.adaptation.status(), "replicas": replicas}))
 
     async def recovery(self) -> dict[str, Any]:
@@ -190,12 +193,18 @@ class LocalControlPlane:
         return self._synced().inject(experiment.fault, experiment=experiment.name)
 
     async def inject_fault(
-        self, service: str, fault_type: str, rate: float, duration_s: float, delay_ms: float | None = None
+        self,
+        service: str,
+        fault_type: str,
+        rate: float,
+        duration_s: float,
+        delay_ms: float | None = None,
+        label: str | None = None,
     ) -> FaultView:
         if service not in self.runtime.services:
             raise NotFoundError("service", service)
         spec = FaultSpec.build(service, fault_type, rate, duration_s, delay_ms)
-        return self._synced().inject(spec)
+        return self._synced().inject(spec, experiment=label)
 
     async def stop_chaos(self) -> ChaosStopView:
         return {"stopped": self.runtime.stop_faults(STOP_REASON)}
@@ -241,6 +250,15 @@ class LocalControlPlane:
         applied = self.runtime.engines.adaptation.set_weights(service, dict(weights))
         self.runtime.bus.pump()
         return {"service": service, "weights": applied}
+
+    async def seed(self, incidents: int) -> SeededView:
+        report = self.runtime.seed(incidents)
+        return {
+            "incidents": report.incidents,
+            "reviews": report.reviews,
+            "action_items": report.action_items,
+            "events": report.events,
+        }
 
     def _synced(self) -> LocalRuntime:
         self.runtime.sync()

@@ -3,6 +3,7 @@
 MTTD and MTTR use ``aref.scoring`` over the *measured incidents*: every stored incident
 (opened by recovery), plus one per correlation id that only detection knows (an alert that
 adaptation mitigated never becomes a stored incident, yet it was detected and it recovered).
+Demo history loaded by ``aref seed`` is not measured: seeded incidents are left out.
 Such an incident starts at the earliest onset of its alerts, is detected at the first firing
 and recovers when its last alert resolves. Availability and error budgets come from the
 detection engine's SLO trackers (``detectors.slo_burn.slos`` of its status).
@@ -24,6 +25,7 @@ from aref.dashboard.wire import (
     json_ready,
 )
 from aref.events import Severity
+from aref.evolution.demo_history import is_seeded
 from aref.models import DetectionClass, Incident, IncidentSeverity
 from aref.scoring import availability, crs_percent, mttd, mttr
 
@@ -36,7 +38,11 @@ _SEVERITY = {
 
 
 def measured_incidents(stored: Sequence[Incident], alerts: Sequence[AlertView]) -> list[Incident]:
-    """Stored incidents, plus one incident per correlation id known only from alerts."""
+    """Stored incidents, plus one incident per correlation id known only from alerts.
+
+    Demo history (``aref seed``) is not measured: seeded incidents are left out.
+    """
+    stored = [i for i in stored if not is_seeded(i.id)]
     known = {i.correlation_id for i in stored}
     groups: dict[str, list[AlertView]] = {}
     for alert in alerts:

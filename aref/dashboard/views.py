@@ -139,6 +139,7 @@ def fault_view(
     experiment: str | None = None,
     ended_at: float | None = None,
     end_reason: str | None = None,
+    replicas_killed: Sequence[str] = (),
 ) -> FaultView:
     spec = fault.spec
     active = ended_at is None
@@ -157,6 +158,7 @@ def fault_view(
         "end_reason": end_reason,
         "experiment": experiment,
         "correlation_id": fault.correlation_id,
+        "replicas_killed": list(replicas_killed),
     }
 
 

@@ -58,6 +58,7 @@ class TelemetryView(TypedDict):
 class ReplicaCounts(TypedDict):
     running: int  # replicas really serving
     target: int  # replicas asked for
+    running_ids: list[str]  # who is serving, when the runtime names its replicas (Serve does); else empty
 
 
 class ServiceView(TypedDict):
@@ -220,6 +221,7 @@ class FaultView(TypedDict):
     end_reason: str | None
     experiment: str | None
     correlation_id: str | None
+    replicas_killed: list[str]  # crash faults: the replicas killed when it was injected
 
 
 class ExperimentView(TypedDict):
@@ -246,6 +248,15 @@ class ChaosStatusView(TypedDict):
 
 class ChaosStopView(TypedDict):
     stopped: list[FaultView]
+
+
+class SeededView(TypedDict):
+    """What one ``POST /seed`` added (demo history, never measured)."""
+
+    incidents: int  # past incidents, resolved
+    reviews: int  # post-incident reviews the evolution engine wrote for them
+    action_items: int  # action items those reviews created
+    events: int  # history events replayed into the evolution engine
 
 
 # -- the wire rule --------------------------------------------------------------------------

@@ -42,6 +42,7 @@ from aref.dashboard.wire import (
     MaturityView,
     MetricsView,
     ReplicaView,
+    SeededView,
     ServicesView,
     StatusView,
     TelemetryView,
@@ -51,6 +52,7 @@ from aref.dashboard.wire import (
 )
 from aref.errors import NotFoundError
 from aref.events import Event
+from aref.evolution.demo_history import check_count
 from aref.models import HealthSample, Incident
 from aref.records import from_record, to_record
 from aref.recovery.defaults import configured_runbooks
@@ -102,9 +104,14 @@ class RayControlPlane:
         return reply
 
     def _faults(self, chaos: Mapping[str, Any]) -> list[FaultView]:
-        now, labels = self.clock.now(), chaos["experiments"]
+        now, labels, killed = self.clock.now(), chaos["experiments"], _killed(chaos)
         return [
-            fault_view(from_record(ActiveFault, r), now, experiment=labels.get(r["id"]))
+            fault_view(
+                from_record(ActiveFault, r),
+                now,
+                experiment=labels.get(r["id"]),
+                replicas_killed=killed.get(r["id"], ()),
+            )
             for r in chaos["status"]["active"]
         ]
 
@@ -142,7 +149,11 @@ class RayControlPlane:
                 service_view(
                     name,
                     topology=DEMO_TOPOLOGY,
-                    replicas={"running": int(count.get("running", 0)), "target": int(count.get("target", 0))},
+                    replicas={
+                        "running": int(count.get("running", 0)),
+                        "target": int(count.get("target", 0)),
+                        "running_ids": [str(r) for r in count.get("replica_ids", ())],
+                    },
                     degradation_tier=degradation[name]["tier"] if name in degradation else None,
                     open_alerts=[a for a in active if a["service"] == name],
                     fault_ids=[f["fault_id"] for f in faults if f["service"] == name],
@@ -185,7 +196,11 @@ class RayControlPlane:
 
     async def adaptation(self) -> dict[str, Any]:
         status, replicas = await asyncio.gather(_call(ADAPTATION, "get_status"), self._replicas())
-        counts = {s: {"running": c["running"], "target": c["target"]} for s, c in replicas.items() if s in SERVICES}
+        counts = {
+            s: {"running": c["running"], "target": c["target"], "running_ids": list(c.get("replica_ids", ()))}
+            for s, c in replicas.items()
+            if s in SERVICES
+        }
         return dict(json_ready({**status["status"], "replicas": counts}))
 
     async def recovery(self) -> dict[str, Any]:
@@ -222,15 +237,22 @@ class RayControlPlane:
         return await self._inject(experiment.fault, experiment.name)
 
     async def inject_fault(
-        self, service: str, fault_type: str, rate: float, duration_s: float, delay_ms: float | None = None
+        self,
+        service: str,
+        fault_type: str,
+        rate: float,
+        duration_s: float,
+        delay_ms: float | None = None,
+        label: str | None = None,
     ) -> FaultView:
         if service not in SERVICES:
             raise NotFoundError("service", service)
-        return await self._inject(FaultSpec.build(service, fault_type, rate, duration_s, delay_ms), None)
+        return await self._inject(FaultSpec.build(service, fault_type, rate, duration_s, delay_ms), label)
 
     async def _inject(self, spec: FaultSpec, experiment: str | None) -> FaultView:
         reply = unwrap(await _call(CHAOS, "inject", to_record(spec), experiment=experiment))
-        return fault_view(from_record(ActiveFault, reply["fault"]), self.clock.now(), experiment=experiment)
+        fault = from_record(ActiveFault, reply["fault"])
+        return fault_view(fault, self.clock.now(), experiment=experiment, replicas_killed=reply["replicas_killed"])
 
     async def stop_chaos(self) -> ChaosStopView:
         chaos = await self._chaos()
@@ -262,7 +284,7 @@ class RayControlPlane:
 
     async def chaos_status(self) -> ChaosStatusView:
         chaos = await self._chaos()
-        now, labels = self.clock.now(), chaos["experiments"]
+        now, labels, killed = self.clock.now(), chaos["experiments"], _killed(chaos)
         recent = [
             fault_view(
                 from_record(ActiveFault, r),
@@ -270,6 +292,7 @@ class RayControlPlane:
                 experiment=labels.get(r["id"]),
                 ended_at=r["rolled_back_at"],
                 end_reason=r["reason"],
+                replicas_killed=killed.get(r["id"], ()),
             )
             for r in chaos["status"]["history"]
         ]
@@ -298,6 +321,16 @@ class RayControlPlane:
         applied = unwrap(await _call(ADAPTATION, "set_weights", service, dict(weights)))
         return {"service": service, "weights": applied}
 
+    async def seed(self, incidents: int) -> SeededView:
+        check_count(incidents)  # a bad count is refused before the actor is asked
+        reply: SeededView = unwrap(await _call(EVOLUTION, "seed", incidents))
+        return reply
+
 
 def _telemetry(record: Mapping[str, Any]) -> TelemetryView:
     return telemetry_view(from_record(HealthSample, record))
+
+
+def _killed(chaos: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Fault id -> the replicas its crash killed (from the chaos actor's recent crashes)."""
+    return {str(c["fault_id"]): list(c["killed"]) for c in chaos.get("crashes", ())}

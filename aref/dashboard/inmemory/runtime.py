@@ -10,7 +10,8 @@ Events are delivered synchronously after every input (``LocalBus.pump``). ``tick
 faults and runs every engine's periodic work; ``sync`` ticks when ``settings.tick_seconds`` passed since
 the last tick, and rolls expired faults back even between ticks. Telemetry arrives as the
 replicas push it to the actors: merged samples (``ingest``), replica telemetry records
-(``ingest_telemetry``) and breaker outcome reports (``apply_reports``).
+(``ingest_telemetry``) and breaker outcome reports (``apply_reports``). ``seed`` loads demo
+history (``aref.evolution.seeding``) on request only.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from aref.detection.engine import DetectionEngine
 from aref.errors import ConflictError, InvalidInputError, StoreError
 from aref.events import Event
 from aref.evolution.engine import EvolutionEngine
+from aref.evolution.seeding import SeedReport, seed_history
 from aref.models import HealthSample, Incident
 from aref.records import from_record
 from aref.recovery.defaults import default_runbooks
@@ -167,6 +169,15 @@ class LocalRuntime:
             self.tick()
         elif self.faults.tick():
             self.bus.pump()
+
+    def seed(self, incidents: int) -> SeedReport:
+        """Demo history into the store through the evolution engine's input; its review events go
+        out on the bus (to the timeline), the replayed chains do not."""
+        report = seed_history(
+            incidents, settings=self.settings.evolution, clock=self.clock, store=self.store, sink=self.bus
+        )
+        self.bus.pump()
+        return report
 
     def set_replicas(self, service: str, replicas: int) -> int:
         """Set the scaler's target, tell adaptation what runs now; returns the previous target."""

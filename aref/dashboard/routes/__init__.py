@@ -15,6 +15,7 @@ from aref.dashboard.routes import (
     metrics,
     prometheus,
     recovery,
+    seed,
     services,
     status,
     timeline,
@@ -34,6 +35,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     maturity.router,
     metrics.router,
     chaos.router,
+    seed.router,
     prometheus.router,
     web.router,
 )

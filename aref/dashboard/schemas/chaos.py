@@ -22,10 +22,16 @@ class ChaosStartIn(BaseModel):
     rate: float | None = Field(None, description="share of requests hit, at most 0.9")
     duration_s: float | None = Field(None, description="seconds, at most 300")
     delay_ms: float | None = Field(None, description="latency/timeout delay; defaults per fault type")
+    label: str | None = Field(
+        None,
+        min_length=1,
+        max_length=100,
+        description="an ad-hoc fault's experiment name (e.g. the runner's experiment file), shown as its experiment",
+    )
 
     @model_validator(mode="after")
     def _one_form(self) -> Self:
-        given = [name for name in (*_FAULT_FIELDS, "delay_ms") if getattr(self, name) is not None]
+        given = [name for name in (*_FAULT_FIELDS, "delay_ms", "label") if getattr(self, name) is not None]
         if self.experiment is not None and given:
             raise ValueError(f"give either 'experiment' or a fault, not both (also got {', '.join(given)})")
         missing = [name for name in _FAULT_FIELDS if getattr(self, name) is None]
@@ -36,7 +42,7 @@ class ChaosStartIn(BaseModel):
 
     def fault(self) -> dict[str, Any]:
         """The ad-hoc fault's arguments (only when no experiment is named)."""
-        return {name: getattr(self, name) for name in (*_FAULT_FIELDS, "delay_ms")}
+        return {name: getattr(self, name) for name in (*_FAULT_FIELDS, "delay_ms", "label")}
 
 
 class FaultOut(BaseModel):
@@ -54,6 +60,9 @@ class FaultOut(BaseModel):
     end_reason: str | None
     experiment: str | None
     correlation_id: str | None
+    replicas_killed: list[str] = Field(
+        default_factory=list, description="crash faults: the Serve replicas killed when it was injected"
+    )
 
 
 class ExperimentOut(BaseModel):

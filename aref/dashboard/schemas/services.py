@@ -17,6 +17,9 @@ class TelemetryOut(BaseModel):
 class ReplicaCountsOut(BaseModel):
     running: int
     target: int
+    running_ids: list[str] = Field(
+        default_factory=list, description="the running replicas' ids, when the runtime names them (Serve does)"
+    )
 
 
 class ServiceOut(BaseModel):

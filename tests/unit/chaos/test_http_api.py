@@ -69,6 +69,7 @@ def test_inject_then_stop_rolls_the_fault_back(plane: LocalControlPlane, clock: 
 
     fault, events, active = asyncio.run(scenario())
     assert (fault["service"], fault["rate"], fault["started_at"], fault["expires_at"]) == ("payments", 0.8, T0, T0 + 30)
+    assert fault["experiment"] == "payment_test"  # the runner's experiment labels its ad-hoc fault
     assert [SeenEvent.from_view(e).topic for e in events] == ["chaos.fault_injected"]
     assert active == []
 

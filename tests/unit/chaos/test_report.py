@@ -30,6 +30,7 @@ def record(*results: ExpectationResult, name: str = "payment_provider_failure") 
         fault_window=(T0 + 10, T0 + 75),
         fault_id="FLT-1",
         correlation_id="COR-1",
+        incident_correlation_id="COR-2",
         mttd_s=7.0,
         time_to_mitigate_s=8.0,
         mitigation="adaptation.strategy_executed",

@@ -148,3 +148,19 @@ def test_a_new_kind_is_one_registry_entry() -> None:
     experiment = parse_experiment(doc, kinds=kinds)
     assert [e.kind for e in experiment.hypothesis] == ["no_recurrence", "detected_within_s"]
     assert kinds["no_recurrence"].evaluate({}, obs()) == Verdict(Status.PASSED, 0.0, "0 recurrences")
+
+
+def test_a_replacement_is_judged_by_identity_when_the_replicas_are_named() -> None:
+    params = {"within_s": 10.0}
+    stale, renewed = ReplicaSample(102, 2, 2, ("r1", "r2")), ReplicaSample(105, 2, 2, ("r2", "r3"))
+    found = judge(
+        "replica_replaced", params, obs(replicas_before=2, replicas=(stale, renewed), replicas_killed=("r1",))
+    )
+    assert found == Verdict(
+        Status.PASSED,
+        5.0,
+        "payments back to 2 running replicas, none of the 1 killed after 5.0 s; expected within 10 s",
+    )
+    short = ReplicaSample(104, 1, 2, ("r2",))  # the killed one is gone but not yet replaced
+    pending = obs(replicas_before=2, replicas=(stale, short), replicas_killed=("r1",), now=106.0)
+    assert judge("replica_replaced", params, pending).status is Status.PENDING

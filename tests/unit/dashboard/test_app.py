@@ -67,7 +67,8 @@ def test_status_reports_all_pillars_and_profiles(client: TestClient) -> None:
 def test_services_list_every_service_with_running_beside_target(client: TestClient) -> None:
     services = client.get("/api/aref/services").json()["services"]
     assert [s["name"] for s in services] == list(SERVICES)
-    assert all(s["replicas"] == {"running": 1, "target": 1} and s["status"] == "healthy" for s in services)
+    assert all(s["replicas"] == {"running": 1, "target": 1, "running_ids": []} for s in services)
+    assert all(s["status"] == "healthy" for s in services)
 
 
 def test_mutating_endpoints_answer_with_their_models(client: TestClient) -> None:
@@ -95,7 +96,7 @@ def test_mutating_endpoints_answer_with_their_models(client: TestClient) -> None
     stopped = client.post("/api/aref/chaos/stop").json()["stopped"]
     assert [(f["fault_id"], f["state"]) for f in stopped] == [(fault["fault_id"], "rolled_back")]
     adaptation = client.get("/api/aref/adaptation").json()
-    assert adaptation["replicas"]["orders"] == {"running": 3, "target": 3}
+    assert adaptation["replicas"]["orders"] == {"running": 3, "target": 3, "running_ids": []}
     assert adaptation["traffic"]["orders"] == {"primary": 70, "backup": 30}
     assert adaptation["flags"]["orders.search"]["enabled"] is False
 

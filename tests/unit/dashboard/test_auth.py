@@ -21,6 +21,7 @@ MUTATIONS: list[tuple[str, dict[str, object]]] = [
     ("/api/aref/adaptation/traffic/orders", {"weights": {"primary": 90, "backup": 10}}),
     ("/api/aref/alerts/ALR-x/ack", {}),
     ("/api/aref/alerts/ALR-x/resolve", {}),
+    ("/api/aref/seed", {"incidents": 1}),
 ]
 
 

@@ -79,7 +79,7 @@ def test_an_experiment_already_running_is_a_conflict(plane: LocalControlPlane) -
 def test_scaling_sets_the_target_tells_adaptation_and_logs_it(plane: LocalControlPlane) -> None:
     assert run(plane.scale("payments", 3)) == {"service": "payments", "running": 3, "target": 3, "min": 1, "max": 4}
     payments = next(s for s in run(plane.services())["services"] if s["name"] == "payments")
-    assert payments["replicas"] == {"running": 3, "target": 3}
+    assert payments["replicas"] == {"running": 3, "target": 3, "running_ids": []}
     assert run(plane.adaptation())["scaling"]["payments"]["current"] == 3
     event = run(plane.timeline(category="system"))["events"][0]
     assert (event["type"], event["payload"]) == (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from aref.dashboard.measures import availability_view, error_budgets, measured_incidents, metrics_view, slo_statuses
@@ -73,6 +74,11 @@ def test_alert_only_correlations_become_incidents() -> None:
         IncidentSeverity.SEV2,
     )
     assert incidents[2].resolved_at is None
+
+
+def test_seeded_demo_incidents_are_not_measured() -> None:
+    seeded = dataclasses.replace(STORED, id="INC-SEED-0001", correlation_id="COR-SEED-0001")
+    assert measured_incidents([seeded, STORED], []) == [STORED]
 
 
 def test_metrics_view_computes_mttd_and_mttr() -> None:

@@ -27,6 +27,28 @@ def test_stop_one_fault_rolls_back_only_that_fault(client: TestClient, plane: Lo
     assert [f["fault_id"] for f in active] == [second["fault_id"]]
 
 
+AD_HOC = {"service": "payments", "fault_type": "error", "rate": 0.5, "duration_s": 30}
+
+
+def test_an_ad_hoc_fault_carries_its_label_as_the_experiment(client: TestClient, plane: LocalControlPlane) -> None:
+    started = client.post("/api/aref/chaos/start", json={**AD_HOC, "label": "my_file_experiment"})
+    assert started.status_code == 200
+    assert (started.json()["experiment"], started.json()["replicas_killed"]) == ("my_file_experiment", [])
+    active = asyncio.run(plane.chaos_status())["active"]
+    assert [f["experiment"] for f in active] == ["my_file_experiment"]
+    again = client.post("/api/aref/chaos/start", json={**AD_HOC, "label": "my_file_experiment"})
+    assert again.status_code == 409
+    assert "my_file_experiment is already running" in again.json()["error"]
+    unlabelled = client.post("/api/aref/chaos/start", json=AD_HOC).json()
+    assert unlabelled["experiment"] is None
+
+
+def test_a_label_with_a_registered_experiment_is_422(client: TestClient) -> None:
+    response = client.post("/api/aref/chaos/start", json={"experiment": "inventory_degradation", "label": "x"})
+    assert response.status_code == 422
+    assert "not both (also got label)" in response.json()["error"]
+
+
 def test_stopping_an_unknown_fault_is_404_with_the_api_message(client: TestClient) -> None:
     response = client.post("/api/aref/chaos/stop/FLT-nope")
     assert (response.status_code, response.json()) == (404, {"error": "unknown fault: 'FLT-nope'", "field": None})

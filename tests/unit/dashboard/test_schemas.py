@@ -8,7 +8,7 @@ import pytest
 from pydantic import BaseModel
 
 from aref.dashboard import wire
-from aref.dashboard.schemas import alerts, chaos, controls, maturity, metrics, services, status, timeline
+from aref.dashboard.schemas import alerts, chaos, controls, maturity, metrics, seed, services, status, timeline
 
 PAIRS: list[tuple[type, type[BaseModel]]] = [
     (wire.StatusView, status.StatusOut),
@@ -38,6 +38,7 @@ PAIRS: list[tuple[type, type[BaseModel]]] = [
     (wire.ExperimentsView, chaos.ExperimentsOut),
     (wire.ChaosStatusView, chaos.ChaosStatusOut),
     (wire.ChaosStopView, chaos.ChaosStopOut),
+    (wire.SeededView, seed.SeededOut),
 ]
 
 
@@ -59,4 +60,5 @@ def test_the_chaos_start_request_splits_into_a_fault() -> None:
         "rate": 0.5,
         "duration_s": 10,
         "delay_ms": None,
+        "label": None,
     }

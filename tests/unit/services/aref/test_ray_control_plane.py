@@ -12,14 +12,16 @@ from typing import Any
 
 import pytest
 
-from actors.options import CHAOS
+from actors.options import CHAOS, EVOLUTION
 from aref.config import ArefSettings
 from aref.dashboard.control_plane import ControlPlane
 from aref.errors import InvalidInputError, NotFoundError
+from aref.store import Collection
 from aref.testing import FakeClock
 from services.aref import ray_control_plane
 from services.aref.ray_control_plane import RayControlPlane
 from tests.unit.actors.chaos_here import ChaosHere
+from tests.unit.actors.evolution_here import EvolutionHere
 
 run = asyncio.run
 T0 = 100.0
@@ -90,3 +92,31 @@ def test_bad_records_and_limits_are_refused_before_the_actor_is_asked(plane: Ray
         run(plane.runs(limit=0))
     assert (no_id.value.field, bad_limit.value.field) == ("id", "limit")
     assert chaos.calls == []  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def evolution(monkeypatch: pytest.MonkeyPatch) -> EvolutionHere:
+    actor = EvolutionHere(FakeClock(T0))
+    calls: list[tuple[str, tuple[Any, ...]]] = []
+
+    async def call(name: str, method: str, *args: Any, **kwargs: Any) -> Any:
+        assert name == EVOLUTION, f"only the evolution actor is needed here, not {name}"
+        calls.append((method, args))
+        return await getattr(actor, method)(*args, **kwargs)
+
+    monkeypatch.setattr(ray_control_plane, "_call", call)
+    actor.calls = calls  # type: ignore[attr-defined]
+    return actor
+
+
+def test_seed_goes_to_the_evolution_actor_and_replies_with_what_it_added(evolution: EvolutionHere) -> None:
+    settings = ArefSettings(api_token=None, ray_dashboard_url="http://127.0.0.1:8265")
+    plane = RayControlPlane(settings, clock=evolution.clock)
+    reply = run(plane.seed(3))
+    assert (reply["incidents"], reply["reviews"]) == (3, 3)
+    assert reply["action_items"] == len(evolution.store.list(Collection.ACTION_ITEMS))
+    assert evolution.calls == [("seed", (3,))]  # type: ignore[attr-defined]
+    with pytest.raises(InvalidInputError) as caught:
+        run(plane.seed(101))
+    assert caught.value.field == "incidents"
+    assert evolution.calls == [("seed", (3,))]  # type: ignore[attr-defined]  # refused before the actor is asked
