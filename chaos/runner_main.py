@@ -158,14 +158,32 @@ def run_experiments(
     """
     records: list[RunRecord] = []
     try:
+        return asyncio.run(_run(names, options, progress, connect, records))
+    except KeyboardInterrupt:
+        return Outcome(EXIT_INTERRUPTED, tuple(records), Stop.INTERRUPTED, ROLLED_BACK)
+
+
+async def arun_experiments(
+    names: Sequence[str], options: RunOptions, *, progress: Progress, connect: Connect = http_ports
+) -> Outcome:
+    """``run_experiments`` inside a running event loop (a notebook: ``await arun_experiments(...)``)."""
+    records: list[RunRecord] = []
+    try:
+        return await _run(names, options, progress, connect, records)
+    except (KeyboardInterrupt, asyncio.CancelledError):
+        return Outcome(EXIT_INTERRUPTED, tuple(records), Stop.INTERRUPTED, ROLLED_BACK)
+
+
+async def _run(
+    names: Sequence[str], options: RunOptions, progress: Progress, connect: Connect, records: list[RunRecord]
+) -> Outcome:
+    try:
         if not 0.0 <= options.budget_floor <= 1.0:
             raise InvalidInputError("budget_floor", f"must be between 0 and 1, got {options.budget_floor:g}")
         experiments = resolve(names)
         if options.time_scale != 1.0:
             experiments = [e.scaled(options.time_scale) for e in experiments]
-        asyncio.run(run_all(experiments, options, connect, progress, records))
-    except KeyboardInterrupt:
-        return Outcome(EXIT_INTERRUPTED, tuple(records), Stop.INTERRUPTED, ROLLED_BACK)
+        await run_all(experiments, options, connect, progress, records)
     except RejectedError as error:
         return Outcome(EXIT_REFUSED, tuple(records), Stop.REFUSED, str(error))
     except ArefError as error:

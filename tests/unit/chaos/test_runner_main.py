@@ -20,7 +20,9 @@ from chaos.runner_main import (
     EXIT_INTERRUPTED,
     EXIT_PASSED,
     EXIT_REFUSED,
+    Outcome,
     RunOptions,
+    arun_experiments,
     install_sigterm_handler,
     main,
     printer,
@@ -194,6 +196,28 @@ def test_an_interrupt_keeps_the_finished_records_and_rolls_the_running_one_back(
     )
     assert [r.passed for r in outcome.records] == [True]
     assert (len(ports.api.injected), ports.api.stopped, ports.load.stops, ports.closed) == (2, ["FLT-1"] * 2, 2, 1)
+
+
+def test_inside_a_running_event_loop_the_async_entry_runs_the_same_way(tmp_path: Path) -> None:
+    ports = ScriptedPorts()
+    incident(ports.api)
+    path = str(experiment_file(tmp_path, PASSING))
+
+    async def in_a_notebook() -> Outcome:  # a running loop: asyncio.run is not allowed here
+        return await arun_experiments([path], RunOptions(), progress=no_output, connect=ports)
+
+    outcome = asyncio.run(in_a_notebook())
+    assert (outcome.code, [r.passed for r in outcome.records]) == (EXIT_PASSED, [True])
+    assert (ports.api.stopped, ports.closed) == (["FLT-1"], 1)
+
+
+def test_an_interrupt_inside_a_running_loop_still_rolls_back(tmp_path: Path) -> None:
+    ports = ScriptedPorts(interrupt=lambda api: len(api.injected) == 1)
+    incident(ports.api)
+    path = str(experiment_file(tmp_path, PASSING))
+    outcome = asyncio.run(arun_experiments([path], RunOptions(), progress=no_output, connect=ports))
+    assert (outcome.code, outcome.records) == (EXIT_INTERRUPTED, ())
+    assert (ports.api.stopped, ports.load.stops, ports.closed) == (["FLT-1"], 1, 1)
 
 
 def test_main_writes_json_and_junit_and_warns_about_an_unstored_run(tmp_path: Path, sigterm_restored: None) -> None:
