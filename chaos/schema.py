@@ -182,10 +182,13 @@ def parse_experiment(
     observe_s = raw.observe_s if raw.observe_s is not None else raw.fault.duration_s + DEFAULT_SETTLE_S
     if observe_s < raw.fault.duration_s:
         raise refuse("observe_s", f"must be >= fault.duration_s ({raw.fault.duration_s:g} s)")
-    needed = raw.traffic.warmup_s + observe_s
+    after_check = max(p.window_s for p in probes)  # the steady state after the fault is judged over this much load
+    needed = raw.traffic.warmup_s + observe_s + after_check
     if raw.traffic.duration_s < needed:
         raise refuse(
-            "traffic.duration_s", f"must cover warmup_s + observe_s = {needed:g} s, got {raw.traffic.duration_s:g}"
+            "traffic.duration_s",
+            f"must cover warmup_s + observe_s + the longest probe window = {needed:g} s, "
+            f"got {raw.traffic.duration_s:g}",
         )
     try:
         traffic = TrafficPlan(**raw.traffic.model_dump())

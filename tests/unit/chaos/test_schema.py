@@ -104,7 +104,7 @@ def test_a_file_becomes_frozen_values_with_defaults(tmp_path: Path) -> None:
 def test_observe_defaults_to_the_fault_plus_two_minutes(tmp_path: Path) -> None:
     doc = valid()
     del doc["observe_s"]
-    doc["traffic"]["duration_s"] = 190
+    doc["traffic"]["duration_s"] = 200
     assert load_experiment(write(tmp_path, doc)).observe_s == 180.0
 
 
@@ -119,7 +119,11 @@ def test_observe_defaults_to_the_fault_plus_two_minutes(tmp_path: Path) -> None:
         (lambda d: d.update(name="Bad Name"), "name", "should match pattern"),
         (lambda d: d.update(colour="red"), "colour", "Extra inputs are not permitted"),
         (lambda d: d["traffic"].update(profile="wave"), "traffic.profile", "'steady', 'ramp' or 'spike'"),
-        (lambda d: d["traffic"].update(duration_s=100), "traffic.duration_s", "must cover warmup_s + observe_s = 130"),
+        (
+            lambda d: d["traffic"].update(duration_s=100),
+            "traffic.duration_s",
+            "must cover warmup_s + observe_s + the longest probe window = 140",
+        ),
         (lambda d: d["traffic"].update(ramp_s=500, duration_s=400), "traffic.ramp_s", "must be > 0 and <= duration_s"),
         (lambda d: d.update(observe_s=30), "observe_s", "must be >= fault.duration_s (60 s)"),
         (lambda d: d["steady_state"][0].update(max=-1), "steady_state.0.max", "greater than or equal to 0"),
