@@ -1,0 +1,143 @@
+"""Every experiment file runs to a verdict through ``aref chaos run``, and Ctrl-C leaves no fault behind.
+
+Each file in chaos/experiments/ is run against the stack with its durations scaled down
+(``--time-scale``) and the error-budget floor at 0 (earlier runs in the session spend the
+budget on purpose). The run must end in a verdict (exit 0 or 1, never refused or crashed),
+every expectation of the hypothesis must be judged with its numbers, the JUnit file must hold
+one testcase per expectation, and the record must be stored in the API. Whether a hypothesis
+holds is the experiment's finding, not this test's: the verdict is printed, not asserted.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import signal
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from chaos.schema import EXPERIMENTS_DIR, load_experiment
+from tests.integration.helpers import ORDER, api
+from tests.stack import Stack, wait_for
+
+TIME_SCALE = 0.2
+EXPERIMENT_FILES = sorted(EXPERIMENTS_DIR.glob("*.yaml"))
+INJECTED = re.compile(r"injected fault (FLT-\w+)")
+
+
+def aref(*args: str) -> list[str]:
+    return [sys.executable, "-m", "aref.cli", *args]
+
+
+@pytest.fixture
+def steady_shop(stack: Stack) -> Stack:
+    """Wait until five orders in a row succeed: an experiment starts from a steady state, not the last one's wake."""
+    streak: list[bool] = []
+
+    def five_in_a_row() -> bool:
+        streak.append(api("POST", "/gateway/api/orders", json=ORDER).status_code == 201)
+        return streak[-5:] == [True] * 5
+
+    wait_for(five_in_a_row, timeout=120, what="five successful orders in a row", interval=0.2)
+    return stack
+
+
+def test_there_are_experiment_files_for_every_seed_experiment() -> None:
+    names = {path.stem for path in EXPERIMENT_FILES}
+    seed = {"payment_provider_failure", "order_service_latency", "inventory_degradation", "notification_overload"}
+    assert seed | {"cascading_failure", "replica_crash"} <= names
+
+
+@pytest.mark.parametrize("path", EXPERIMENT_FILES, ids=[p.stem for p in EXPERIMENT_FILES])
+def test_the_experiment_runs_to_a_verdict_with_every_expectation_measured(
+    steady_shop: Stack, tmp_path: Path, path: Path
+) -> None:
+    experiment = load_experiment(path)
+    junit = tmp_path / "run.xml"
+    budget = experiment.observe_s * TIME_SCALE + experiment.traffic.warmup_s * TIME_SCALE + 180
+    command = aref("chaos", "run", str(path), "--json", "--junit", str(junit), "--time-scale", str(TIME_SCALE))
+    done = subprocess.run(
+        [*command, "--budget-floor", "0"],
+        capture_output=True,
+        text=True,
+        timeout=budget,
+        env=steady_shop.env,
+    )
+    print(done.stderr)  # the live view, for the log of a failed run
+    assert done.returncode in (0, 1), f"no verdict (exit {done.returncode}): {done.stderr[-2000:]}"
+    record = json.loads(done.stdout)
+
+    assert record["experiment"] == experiment.name
+    assert record["injected_at"] is not None
+    assert record["rolled_back_at"] is not None
+    assert record["rolled_back_at"] >= record["injected_at"]
+    results = record["expectations"]
+    assert [r["kind"] for r in results] == [e.kind for e in experiment.hypothesis]
+    for result in results:
+        assert isinstance(result["passed"], bool)
+        assert re.search(r"\d", result["detail"]), result  # the numbers it was judged on
+        if result["measured"] is None:  # nothing happened to measure: that is a failure, never a skip
+            assert result["passed"] is False, result
+    assert record["passed"] == all(r["passed"] for r in results)
+    assert done.returncode == (0 if record["passed"] else 1)
+    assert record["ground_truth"]["client"]["requests"] > 0  # the load generator's own record
+
+    suite = ET.parse(junit).getroot()
+    cases = suite.findall(".//testcase")
+    assert len(cases) == len(results)
+    assert sum(1 for c in cases if c.find("failure") is not None) == sum(1 for r in results if not r["passed"])
+
+    stored = api("GET", "/api/aref/chaos/runs", params={"limit": 1000}).json()["runs"]
+    assert record["id"] in {r["id"] for r in stored}
+    assert api("GET", "/api/aref/chaos/status").json()["active"] == []
+
+
+@pytest.fixture
+def interrupted_run(steady_shop: Stack) -> Iterator[subprocess.Popen[str]]:
+    """A run that is never refused (``--force``): this test is about its rollback, not its hypothesis."""
+    process = subprocess.Popen(
+        aref("chaos", "run", "payment_provider_failure", "--time-scale", str(TIME_SCALE), "--force"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**steady_shop.env, "COLUMNS": "200"},
+    )
+    yield process
+    if process.poll() is None:
+        process.kill()
+    process.wait(timeout=30)
+
+
+def test_sigint_during_a_run_rolls_the_fault_back(interrupted_run: subprocess.Popen[str]) -> None:
+    assert interrupted_run.stdout is not None
+    seen: list[str] = []
+    fault_id = None
+    for line in interrupted_run.stdout:
+        seen.append(line)
+        found = INJECTED.search(line)
+        if found:
+            fault_id = found.group(1)
+            break
+    assert fault_id is not None, "".join(seen)
+
+    def active() -> list[dict[str, Any]]:
+        faults: list[dict[str, Any]] = api("GET", "/api/aref/chaos/status").json()["active"]
+        return faults
+
+    assert [f["fault_id"] for f in active()] == [fault_id]
+    assert active()[0]["experiment"] == "payment_provider_failure"
+    interrupted_run.send_signal(signal.SIGINT)
+    rest, _ = interrupted_run.communicate(timeout=60)
+
+    assert interrupted_run.returncode == 130, rest
+    assert "interrupted" in rest
+    wait_for(lambda: active() == [], timeout=1, what="no active fault")
+    recent = api("GET", "/api/aref/chaos/status").json()["recent"]
+    ended = [f for f in recent if f["fault_id"] == fault_id]
+    assert [f["end_reason"] for f in ended] == ["stopped by request"]
