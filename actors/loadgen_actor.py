@@ -3,8 +3,10 @@
 A named, detached, async actor (options from ``actors.options.actor_options``) around one
 ``chaos.loadgen_driver.LoadDriver`` whose sender posts to ``/gateway/api/orders`` with
 ``httpx.AsyncClient``. Methods take and return plain dicts; failures come back as the usual
-envelope (``{"ok": ...}`` / ``{"error": ...}``). ``RayLoadGenerator`` is the runner-side client:
-it satisfies ``chaos.runner.LoadGenerator`` and fetches the record incrementally.
+envelope (``{"ok": ...}`` / ``{"error": ...}``). ``start``, ``stop`` and ``status`` answer the
+API's ``LoadView`` (``aref.dashboard.load``), so the control plane passes it on unchanged.
+``RayLoadGenerator`` is the runner-side client: it satisfies ``chaos.runner.LoadGenerator`` and
+fetches the record incrementally.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import ray
 from actors.client import unwrap
 from actors.options import actor_options
 from aref.clock import SystemClock
+from aref.dashboard.load import driver_view
 from aref.errors import ArefError, error_to_dict
 from aref.records import from_record, to_record
 from chaos.loadgen import ClientRecord, Outcome, TrafficPlan
@@ -46,14 +49,15 @@ class LoadGenActor:
             self.driver.start(from_record(TrafficPlan, plan))
         except ArefError as error:
             return {"error": error_to_dict(error)}
-        return {"ok": self.driver.status()}
+        return {"ok": driver_view(self.driver, self.url)}
 
     async def stop(self) -> dict[str, Any]:
+        """Stop sending and wait for the answers in flight (nothing to stop is fine)."""
         await self.driver.stop()
-        return {"ok": self.driver.status()}
+        return {"ok": driver_view(self.driver, self.url)}
 
     async def status(self) -> dict[str, Any]:
-        return {"ok": {**self.driver.status(), "url": self.url}}
+        return {"ok": driver_view(self.driver, self.url)}
 
     async def record(self, after: int = 0) -> dict[str, Any]:
         """Outcomes from position ``after`` on, the next position, and the skipped sends."""

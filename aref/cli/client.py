@@ -63,6 +63,9 @@ class ArefClient:
     def chaos_status(self) -> Any:
         return self.get("/chaos/status")
 
+    def load_status(self) -> Any:
+        return self.get("/load")
+
     # -- changes ----------------------------------------------------------------------------
 
     def scale(self, service: str, replicas: int) -> Any:
@@ -85,6 +88,13 @@ class ArefClient:
 
     def seed(self, incidents: int) -> Any:
         return self.post("/seed", {"incidents": incidents})
+
+    def start_load(self, plan: Mapping[str, Any]) -> Any:
+        """``plan``: profile, rate_per_s, duration_s and the profile's optional shape (a ``TrafficPlan``)."""
+        return self.post("/load/start", plan)
+
+    def stop_load(self) -> Any:
+        return self.post("/load/stop")
 
     # -- transport --------------------------------------------------------------------------
 

@@ -1,9 +1,12 @@
-"""``aref load``: steady order traffic through the gateway (POST /gateway/api/orders), with a summary.
+"""``aref load run | start | stop | status``: order traffic through the gateway (POST /gateway/api/orders).
 
-Sends ``rate`` orders a second for ``duration`` seconds, one at a time on the schedule
-start + i / rate (a slow answer delays the next send; the summary shows the rate achieved).
-Each outcome is an HTTP status or a transport error. The AREF API is asked for its status first,
-so a stopped stack fails at once with ``cannot reach AREF``.
+``run`` sends from this process, in the foreground: ``rate`` orders a second for ``duration``
+seconds, one at a time on the schedule start + i / rate (a slow answer delays the next send; the
+summary shows the rate achieved). Each outcome is an HTTP status or a transport error. The AREF
+API is asked for its status first, so a stopped stack fails at once with ``cannot reach AREF``.
+``start``, ``stop`` and ``status`` drive the API's background load generator instead (the
+``loadgen`` actor on Ray, the simulated shop in memory): a steady, ramp or spike traffic plan
+whose every outcome the generator records; the API checks the plan and names a refused field.
 """
 
 from __future__ import annotations
@@ -23,14 +26,22 @@ ORDERS_PATH = "/gateway/api/orders"
 SKUS = ("SKU-001", "SKU-002", "SKU-003", "SKU-004", "SKU-005")
 
 
-@click.command()
+PROFILES = ("steady", "ramp", "spike")
+
+
+@click.group()
+def load() -> None:
+    """Order traffic through the gateway: run it here, or start, stop and watch the API's load generator."""
+
+
+@load.command()
 @click.option(
     "--rate", type=click.FloatRange(min=0.1, max=200), default=5.0, show_default=True, help="Orders a second."
 )
 @click.option("--duration", type=click.FloatRange(min=1, max=3600), default=30.0, show_default=True, help="Seconds.")
 @json_option
-def load(rate: float, duration: float, as_json: bool) -> None:
-    """Send orders through the gateway at a steady rate and summarise the outcomes."""
+def run(rate: float, duration: float, as_json: bool) -> None:
+    """Send orders from here at a steady rate, in the foreground, and summarise the outcomes."""
     s = session()
     rt = s.runtime
     s.client().status()
@@ -52,6 +63,51 @@ def load(rate: float, duration: float, as_json: bool) -> None:
             progress.update(task, completed=i + 1, info=f"{ok}/{i + 1} ok")
     summary = summarise(statuses, latencies, rt.monotonic() - start)
     render.show(s.console, summary, as_json, render.load_summary)
+
+
+@load.command()
+@click.option("--profile", type=click.Choice(PROFILES), default="steady", show_default=True, help="Traffic shape.")
+@click.option("--rate", type=float, default=5.0, show_default=True, help="Orders a second (the steady rate).")
+@click.option("--duration", type=float, default=60.0, show_default=True, help="Seconds of traffic.")
+@click.option("--ramp", type=float, help="ramp: seconds to reach --rate (default: the whole duration).")
+@click.option("--spike-rate", type=float, help="spike: the burst rate (default: 5 x --rate).")
+@click.option("--spike-at", type=float, help="spike: seconds in when the burst starts (default: a third in).")
+@click.option("--spike-for", type=float, help="spike: how long the burst lasts (default: a sixth of the duration).")
+@json_option
+def start(
+    profile: str,
+    rate: float,
+    duration: float,
+    ramp: float | None,
+    spike_rate: float | None,
+    spike_at: float | None,
+    spike_for: float | None,
+    as_json: bool,
+) -> None:
+    """Start the API's load generator on a traffic plan, in the background (refused while one runs)."""
+    s = session()
+    shape = {"ramp_s": ramp, "spike_rate_per_s": spike_rate, "spike_at_s": spike_at, "spike_s": spike_for}
+    plan = {"profile": profile, "rate_per_s": rate, "duration_s": duration}
+    plan.update({k: v for k, v in shape.items() if v is not None})
+    data = s.client().start_load(plan)
+    render.show(s.console, data, as_json, lambda console, d: render.load_status(console, d, "Load started"))
+
+
+@load.command()
+@json_option
+def stop(as_json: bool) -> None:
+    """Stop the background load (waiting for the answers in flight) and show what it recorded."""
+    s = session()
+    data = s.client().stop_load()
+    render.show(s.console, data, as_json, lambda console, d: render.load_status(console, d, "Load stopped"))
+
+
+@load.command()
+@json_option
+def status(as_json: bool) -> None:
+    """The background load: its plan, progress and what its client saw so far."""
+    s = session()
+    render.show(s.console, s.client().load_status(), as_json, render.load_status)
 
 
 def order(i: int) -> dict[str, Any]:

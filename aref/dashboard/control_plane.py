@@ -8,6 +8,8 @@ alert, experiment, flag), ``InvalidInputError`` (a broken rule, naming the field
 ``ConflictError`` (not possible in the current state), ``RejectedError`` (a guard refused).
 Experiment run records (``save_run``, ``runs``) are the runner's ``RunRecord.to_dict()``, kept
 in the store's ``experiment_runs`` collection as they come (see ``aref.dashboard.runs``).
+The background load (``load_status``, ``start_load``, ``stop_load``) is one ``LoadDriver``
+sending orders on a ``TrafficPlan`` (``aref.dashboard.load`` builds its view).
 Two implementations: ``LocalControlPlane`` (engines in memory) and the Ray-backed
 ``RayControlPlane`` in ``services/aref/ray_control_plane.py``.
 """
@@ -25,12 +27,15 @@ from aref.dashboard.wire import (
     ChaosStatusView,
     ChaosStopView,
     ChaosSummary,
+    ClientStatsView,
     ErrorBudgetView,
     EventView,
     ExperimentsView,
     ExperimentView,
     FaultView,
     FlagView,
+    LoadPlanView,
+    LoadView,
     MaturityView,
     MetricsView,
     PillarScore,
@@ -48,6 +53,7 @@ from aref.dashboard.wire import (
     TrafficView,
     json_ready,
 )
+from chaos.loadgen import TrafficPlan
 
 __all__ = [
     "AlertCounts",
@@ -57,6 +63,7 @@ __all__ = [
     "ChaosStatusView",
     "ChaosStopView",
     "ChaosSummary",
+    "ClientStatsView",
     "ControlPlane",
     "ErrorBudgetView",
     "EventView",
@@ -64,6 +71,8 @@ __all__ = [
     "ExperimentsView",
     "FaultView",
     "FlagView",
+    "LoadPlanView",
+    "LoadView",
     "MaturityView",
     "MetricsView",
     "PillarScore",
@@ -167,4 +176,16 @@ class ControlPlane(Protocol):
         """Add ``incidents`` (1..100) past, resolved demo incidents, each reviewed by the evolution
         engine with its action items (``aref.evolution.seeding``); ``InvalidInputError("incidents")``
         otherwise. Only this call loads demo history."""
+        ...
+
+    async def load_status(self) -> LoadView:
+        """The background load: running or not, its plan and the client-side record of its outcomes."""
+        ...
+
+    async def start_load(self, plan: TrafficPlan) -> LoadView:
+        """Start sending orders on ``plan`` with a fresh record; ``ConflictError`` while a load runs."""
+        ...
+
+    async def stop_load(self) -> LoadView:
+        """Stop sending and wait for the answers in flight; stopping when idle changes nothing."""
         ...

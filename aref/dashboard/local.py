@@ -5,10 +5,14 @@ wiring, the fault list and the fake scaler live in ``inmemory.runtime.LocalRunti
 class only answers the protocol. Every read first runs the periodic work that is due (a tick
 per ``settings.tick_seconds`` of the injected clock), so no background task is needed.
 Local inputs (what replicas would push): ``ingest``, ``ingest_telemetry``, ``apply_reports``.
+The load generator is a ``LoadDriver`` over the runtime's simulated shop (``inmemory.shop``): it
+runs as a task of the event loop that started it (the server's), sleeping with the injected
+``sleep`` (``asyncio.sleep`` by default; tests pass one that moves their fake clock).
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -17,6 +21,7 @@ from aref.config import ArefSettings
 from aref.dashboard import runs as run_records
 from aref.dashboard.experiments import ExperimentRegistry, seed_registry
 from aref.dashboard.inmemory.runtime import LocalRuntime
+from aref.dashboard.load import IN_MEMORY_TARGET, driver_view
 from aref.dashboard.measures import metrics_view
 from aref.dashboard.views import (
     alert_view,
@@ -35,6 +40,7 @@ from aref.dashboard.wire import (
     ExperimentsView,
     FaultView,
     FlagView,
+    LoadView,
     MaturityView,
     MetricsView,
     ReplicaView,
@@ -53,6 +59,8 @@ from aref.recovery.runbook import Runbook
 from aref.store import Store
 from aref.topology import DEMO_TOPOLOGY, SERVICES, DependencyGraph
 from chaos.faults import FaultSpec
+from chaos.loadgen import SendResult, TrafficPlan
+from chaos.loadgen_driver import LoadDriver, Sleep
 
 SOURCE = "dashboard"
 STOP_REASON = "stopped by request"
@@ -70,11 +78,13 @@ class LocalControlPlane:
         topology: DependencyGraph = DEMO_TOPOLOGY,
         services: Sequence[str] = SERVICES,
         runbooks: Iterable[Runbook] | None = None,
+        sleep: Sleep = asyncio.sleep,
     ) -> None:
         self.settings = settings
         self.clock = clock
         self.experiments = seed_registry() if experiments is None else experiments
         self.runtime = LocalRuntime(settings, clock, store, topology=topology, services=services, runbooks=runbooks)
+        self.load = LoadDriver(self._order, clock, sleep)
 
     # -- local inputs -----------------------------------------------------------------------
 
@@ -259,6 +269,23 @@ class LocalControlPlane:
             "action_items": report.action_items,
             "events": report.events,
         }
+
+    async def load_status(self) -> LoadView:
+        self._synced()
+        return driver_view(self.load, IN_MEMORY_TARGET)
+
+    async def start_load(self, plan: TrafficPlan) -> LoadView:
+        self._synced()
+        self.load.start(plan)  # ConflictError while a plan runs
+        return driver_view(self.load, IN_MEMORY_TARGET)
+
+    async def stop_load(self) -> LoadView:
+        await self.load.stop()
+        self.runtime.flush_orders()
+        return driver_view(self.load, IN_MEMORY_TARGET)
+
+    async def _order(self) -> SendResult:
+        return self.runtime.place_order()
 
     def _synced(self) -> LocalRuntime:
         self.runtime.sync()

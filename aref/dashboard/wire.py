@@ -259,6 +259,43 @@ class SeededView(TypedDict):
     events: int  # history events replayed into the evolution engine
 
 
+class LoadPlanView(TypedDict):
+    """What the load generator sends (a ``chaos.loadgen.TrafficPlan``; None: that profile's default)."""
+
+    profile: str  # steady | ramp | spike
+    rate_per_s: float
+    duration_s: float
+    ramp_s: float | None
+    spike_rate_per_s: float | None
+    spike_at_s: float | None
+    spike_s: float | None
+
+
+class ClientStatsView(TypedDict):
+    """What the load generator's client saw (``chaos.loadgen.ClientStats``): status 0 = no answer."""
+
+    requests: int  # answered or failed, so far
+    errors: int  # not 2xx/3xx
+    error_rate: float | None  # None without requests
+    latency_p50_ms: float | None
+    latency_p99_ms: float | None
+    by_status: dict[str, int]  # HTTP status -> requests
+    skipped: int  # sends not made: too many requests in flight
+
+
+class LoadView(TypedDict):
+    """The background load: its plan, its progress and its client-side record."""
+
+    running: bool
+    target: str  # where the orders go: the gateway's order URL, or the in-memory shop
+    plan: LoadPlanView | None  # None until a load was started
+    started_at: float | None
+    stopped_at: float | None  # when the plan ended or was stopped
+    sent: int
+    in_flight: int
+    stats: ClientStatsView
+
+
 # -- the wire rule --------------------------------------------------------------------------
 
 

@@ -2,7 +2,9 @@
 
 Each method gathers the actor state it needs (concurrently) and builds the same views the
 in-memory control plane builds, with the shared functions of ``aref.dashboard``. Replica counts
-are Serve's real ones, read by the adaptation actor.
+are Serve's real ones, read by the adaptation actor. The background load is the ``loadgen``
+actor's: ``start_load`` creates it when missing (as ``RayLoadGenerator`` does); a status or a
+stop without it is the idle view, and creates nothing.
 """
 
 from __future__ import annotations
@@ -12,12 +14,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from actors.client import actor, unwrap
+from actors.loadgen_actor import LOADGEN, ensure_loadgen
 from actors.options import ABSORPTION, ADAPTATION, CHAOS, DETECTION, EVOLUTION, RECOVERY, TIMELINE
 from aref.clock import Clock, SystemClock
 from aref.config import ArefSettings
 from aref.dashboard import runs as run_records
 from aref.dashboard.experiments import ExperimentRegistry, seed_registry
 from aref.dashboard.facts import PillarStatuses, automated_tiers, maturity_view
+from aref.dashboard.load import idle_view
 from aref.dashboard.measures import measured_incidents, metrics_view
 from aref.dashboard.timeline import check_limit, timeline_view
 from aref.dashboard.views import (
@@ -39,6 +43,7 @@ from aref.dashboard.wire import (
     ExperimentsView,
     FaultView,
     FlagView,
+    LoadView,
     MaturityView,
     MetricsView,
     ReplicaView,
@@ -59,6 +64,8 @@ from aref.recovery.defaults import configured_runbooks
 from aref.scoring import RiskProfile
 from aref.topology import DEMO_TOPOLOGY, SERVICES
 from chaos.faults import ActiveFault, FaultSpec
+from chaos.loadgen import TrafficPlan
+from chaos.loadgen_http import ORDERS_URL
 
 PILLARS = (DETECTION, ABSORPTION, ADAPTATION, RECOVERY, EVOLUTION)
 STOP_REASON = "stopped by request"
@@ -66,6 +73,12 @@ STOP_REASON = "stopped by request"
 
 async def _call(name: str, method: str, *args: Any, **kwargs: Any) -> Any:
     return await getattr(actor(name), method).remote(*args, **kwargs)
+
+
+async def _call_loadgen(method: str, *args: Any, create: bool = False) -> Any:
+    """Call the ``loadgen`` actor; ``create`` makes it when missing, else a missing one is ``NotFoundError``."""
+    handle = ensure_loadgen() if create else actor(LOADGEN)
+    return await getattr(handle, method).remote(*args)
 
 
 class RayControlPlane:
@@ -325,6 +338,24 @@ class RayControlPlane:
         check_count(incidents)  # a bad count is refused before the actor is asked
         reply: SeededView = unwrap(await _call(EVOLUTION, "seed", incidents))
         return reply
+
+    async def load_status(self) -> LoadView:
+        return await self._existing_loadgen("status")
+
+    async def start_load(self, plan: TrafficPlan) -> LoadView:
+        view: LoadView = unwrap(await _call_loadgen("start", to_record(plan), create=True))
+        return view
+
+    async def stop_load(self) -> LoadView:
+        return await self._existing_loadgen("stop")
+
+    async def _existing_loadgen(self, method: str) -> LoadView:
+        try:
+            reply = await _call_loadgen(method)
+        except NotFoundError:  # never started here: nothing to show or stop
+            return idle_view(ORDERS_URL)
+        view: LoadView = unwrap(reply)
+        return view
 
 
 def _telemetry(record: Mapping[str, Any]) -> TelemetryView:

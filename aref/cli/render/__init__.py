@@ -28,7 +28,7 @@ from aref.cli.render.chaos import FAULT_KEYS, MARKS, experiments, faults, run_pr
 from aref.cli.render.fleet import flag, flags, replicas, services
 from aref.cli.render.lifecycle import ALERT_KEYS, actions, alert, alerts, brief, incidents, reviews, runbooks, timeline
 from aref.cli.render.scores import maturity, pillars, status
-from aref.cli.render.stack import bar_progress, load_summary, seeded, stack_progress
+from aref.cli.render.stack import bar_progress, load_status, load_summary, seeded, stack_progress
 
 __all__ = [
     "ALERT_KEYS",
@@ -51,6 +51,7 @@ __all__ = [
     "formatter",
     "incidents",
     "line",
+    "load_status",
     "load_summary",
     "maturity",
     "percent",

@@ -10,8 +10,10 @@ Events are delivered synchronously after every input (``LocalBus.pump``). ``tick
 faults and runs every engine's periodic work; ``sync`` ticks when ``settings.tick_seconds`` passed since
 the last tick, and rolls expired faults back even between ticks. Telemetry arrives as the
 replicas push it to the actors: merged samples (``ingest``), replica telemetry records
-(``ingest_telemetry``) and breaker outcome reports (``apply_reports``). ``seed`` loads demo
-history (``aref.evolution.seeding``) on request only.
+(``ingest_telemetry``) and breaker outcome reports (``apply_reports``). Orders from the load
+generator go to the simulated shop (``place_order``, ``inmemory.shop``), whose telemetry is
+ingested a window at a time, as replicas push theirs. ``seed`` loads demo history
+(``aref.evolution.seeding``) on request only.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from aref.config import ArefSettings
 from aref.dashboard.facts import PillarStatuses, automated_tiers, maturity_view
 from aref.dashboard.inmemory.bus import LocalBus
 from aref.dashboard.inmemory.scaler import FakeScaler
+from aref.dashboard.inmemory.shop import SimulatedShop
 from aref.dashboard.measures import measured_incidents
 from aref.dashboard.timeline import check_limit, timeline_view
 from aref.dashboard.views import alerts_view, fault_view
@@ -51,6 +54,7 @@ from aref.timeline import Timeline
 from aref.topology import DependencyGraph
 from chaos.faults import ActiveFault, FaultSpec
 from chaos.injector import FaultInjector
+from chaos.loadgen import SendResult
 
 T = TypeVar("T")
 EXPERIMENT_MEMORY = 500  # fault id -> experiment entries kept (the injector keeps 200 rolled back)
@@ -104,6 +108,7 @@ class LocalRuntime:
         self.faults = FaultInjector(clock, bus, services)
         self._experiments: OrderedDict[str, str] = OrderedDict()
         self.scaler = FakeScaler(services, settings.adaptation.min_replicas)
+        self.shop = SimulatedShop(services, self.scaler.running)
         self.samples: dict[str, HealthSample] = {}
         self._automated = automated_tiers(books)
         self._incidents = Repository(self.store, Collection.INCIDENTS, Incident)
@@ -151,6 +156,19 @@ class LocalRuntime:
         self.bus.pump()
         return applied
 
+    def place_order(self) -> SendResult:
+        """One order through the simulated shop under the live faults (a due telemetry window first)."""
+        self.flush_orders(force=False)
+        return self.shop.order(self.faults.board(), self.clock.now())
+
+    def flush_orders(self, *, force: bool = True) -> None:
+        """Ingest the shop's telemetry window: when due, or whatever it holds with ``force``."""
+        now = self.clock.now()
+        if self.shop.due(now) or force:
+            records = self.shop.flush(now)
+            if records:
+                self.ingest_telemetry(records)
+
     def publish(self, event: Event) -> None:
         self.bus.emit(event)
         self.bus.pump()
@@ -164,7 +182,9 @@ class LocalRuntime:
         self.bus.pump()
 
     def sync(self) -> None:
-        """Tick when one is due; expired faults roll back at once either way."""
+        """Ingest a due window of order telemetry; tick when one is due; expired faults roll back
+        at once either way."""
+        self.flush_orders(force=False)
         if self.clock.now() - self._last_tick >= self.settings.tick_seconds:
             self.tick()
         elif self.faults.tick():

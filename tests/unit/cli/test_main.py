@@ -35,7 +35,10 @@ API_COMMANDS = [
     ["chaos", "run", "inventory_degradation"],
     ["chaos", "stop"],
     ["chaos", "status"],
-    ["load", "--duration", "1"],
+    ["load", "run", "--duration", "1"],
+    ["load", "start", "--rate", "1", "--duration", "10"],
+    ["load", "stop"],
+    ["load", "status"],
     ["seed"],
     ["demo"],
 ]
@@ -53,6 +56,7 @@ READ_COMMANDS = [
     ["runbooks"],
     ["chaos", "list"],
     ["chaos", "status"],
+    ["load", "status"],
 ]
 
 

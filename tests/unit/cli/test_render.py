@@ -98,6 +98,49 @@ def test_load_summary_lists_measures_then_statuses() -> None:
     assert lines[-4:] == ["sent           3", "error rate     0.5", "answered 201   2", "answered 503   1"]
 
 
+def test_load_status_lists_state_plan_progress_stats_then_statuses() -> None:
+    out = console()
+    plan = {"profile": "spike", "rate_per_s": 2.0, "duration_s": 30.0, "ramp_s": None, "spike_rate_per_s": 10.0}
+    stats = {"requests": 4, "errors": 1, "error_rate": 0.25, "latency_p50_ms": 20.0, "by_status": {"201": 3, "503": 1}}
+    data = {
+        "running": True,
+        "target": "http://gw/gateway/api/orders",
+        "plan": {**plan, "spike_at_s": 5.0, "spike_s": None},
+        "started_at": 0.0,
+        "stopped_at": None,
+        "sent": 5,
+        "in_flight": 1,
+        "stats": stats,
+    }
+    render.load_status(out, data, "Load started")
+    text = out.export_text()
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    assert lines[0] == "Load started"
+    labels = [line.split("  ")[0] for line in lines[3:]]  # after the title, the header and its rule
+    assert labels == [
+        "state",
+        "target",
+        "profile",
+        "rate /s",
+        "duration",
+        "spike rate /s",
+        "spike at",
+        "started at",
+        "stopped at",
+        "sent",
+        "in flight",
+        "requests",
+        "errors",
+        "error rate",
+        "latency p50 ms",
+        "answered 201",
+        "answered 503",
+    ]
+    assert row(text, "spike at") == ["spike at", "5.0 s"]
+    assert row(text, "stopped at") == ["stopped at", "-"]
+    assert row(text, "error rate") == ["error rate", "25%"]
+
+
 @click.command()
 @click.pass_obj
 def _echo_raw(data: object) -> None:

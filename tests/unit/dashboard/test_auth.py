@@ -22,6 +22,8 @@ MUTATIONS: list[tuple[str, dict[str, object]]] = [
     ("/api/aref/alerts/ALR-x/ack", {}),
     ("/api/aref/alerts/ALR-x/resolve", {}),
     ("/api/aref/seed", {"incidents": 1}),
+    ("/api/aref/load/start", {"profile": "steady", "rate_per_s": 1, "duration_s": 10}),
+    ("/api/aref/load/stop", {}),
 ]
 
 

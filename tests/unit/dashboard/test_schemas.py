@@ -8,7 +8,7 @@ import pytest
 from pydantic import BaseModel
 
 from aref.dashboard import wire
-from aref.dashboard.schemas import alerts, chaos, controls, maturity, metrics, seed, services, status, timeline
+from aref.dashboard.schemas import alerts, chaos, controls, load, maturity, metrics, seed, services, status, timeline
 
 PAIRS: list[tuple[type, type[BaseModel]]] = [
     (wire.StatusView, status.StatusOut),
@@ -39,6 +39,9 @@ PAIRS: list[tuple[type, type[BaseModel]]] = [
     (wire.ChaosStatusView, chaos.ChaosStatusOut),
     (wire.ChaosStopView, chaos.ChaosStopOut),
     (wire.SeededView, seed.SeededOut),
+    (wire.LoadPlanView, load.LoadPlanOut),
+    (wire.ClientStatsView, load.ClientStatsOut),
+    (wire.LoadView, load.LoadOut),
 ]
 
 
@@ -62,3 +65,11 @@ def test_the_chaos_start_request_splits_into_a_fault() -> None:
         "delay_ms": None,
         "label": None,
     }
+
+
+def test_the_load_start_request_is_a_traffic_plan_without_warmup() -> None:
+    request = load.LoadStartIn(profile="spike", rate_per_s=2, duration_s=30, spike_at_s=5)
+    plan = request.plan()
+    assert (plan.profile, plan.rate_per_s, plan.duration_s, plan.warmup_s, plan.spike_at_s) == ("spike", 2, 30, 0, 5)
+    assert (plan.ramp_s, plan.spike_rate_per_s, plan.spike_s) == (None, None, None)
+    assert "warmup_s" not in load.LoadStartIn.model_fields

@@ -130,3 +130,24 @@ def test_replica_telemetry_feeds_detection_and_the_scaling_policy(runtime: Local
     runtime.tick()  # 200 req/s need 5 replicas at 50 req/s and 80 % utilisation: the policy caps at 4
     assert runtime.scaler.target("orders") == 4
     assert runtime.engines.adaptation.autoscaler.state("orders").desired == 4
+
+
+def test_orders_feed_the_shop_telemetry_to_detection_a_window_at_a_time(
+    runtime: LocalRuntime, clock: FakeClock
+) -> None:
+    runtime.inject(FaultSpec.build("orders", "error", 0.5, 60.0))
+    statuses = []
+    for _ in range(4):  # draws 0.0, 0.618, 0.236, 0.854: the first and the third fail at orders
+        statuses.append(runtime.place_order().status)
+        clock.advance(0.25)
+    assert statuses == [503, 201, 503, 201]
+    assert "gateway" not in runtime.samples  # the window is still open
+    runtime.sync()  # one second on: the window is due
+    gateway, orders = runtime.samples["gateway"], runtime.samples["orders"]
+    assert (gateway.requests, gateway.errors, orders.requests, orders.errors) == (4, 2, 4, 2)
+    assert (runtime.samples["payments"].requests, runtime.samples["payments"].errors) == (2, 0)
+    runtime.place_order()
+    runtime.flush_orders()  # forced: whatever the window holds
+    assert (runtime.samples["gateway"].requests, runtime.samples["gateway"].at) == (1, clock.now())
+    runtime.flush_orders()  # an empty window ingests nothing
+    assert runtime.samples["gateway"].requests == 1

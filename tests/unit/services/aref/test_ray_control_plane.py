@@ -15,13 +15,17 @@ import pytest
 from actors.options import CHAOS, EVOLUTION
 from aref.config import ArefSettings
 from aref.dashboard.control_plane import ControlPlane
-from aref.errors import InvalidInputError, NotFoundError
+from aref.errors import ConflictError, InvalidInputError, NotFoundError
+from aref.records import to_record
 from aref.store import Collection
 from aref.testing import FakeClock
+from chaos.loadgen import Profile, TrafficPlan
+from chaos.loadgen_http import ORDERS_URL
 from services.aref import ray_control_plane
 from services.aref.ray_control_plane import RayControlPlane
 from tests.unit.actors.chaos_here import ChaosHere
 from tests.unit.actors.evolution_here import EvolutionHere
+from tests.unit.actors.loadgen_here import URL, LoadGenHere
 
 run = asyncio.run
 T0 = 100.0
@@ -120,3 +124,73 @@ def test_seed_goes_to_the_evolution_actor_and_replies_with_what_it_added(evoluti
         run(plane.seed(101))
     assert caught.value.field == "incidents"
     assert evolution.calls == [("seed", (3,))]  # type: ignore[attr-defined]  # refused before the actor is asked
+
+
+class LoadGenCalls:
+    """``_call_loadgen`` over a ``LoadGenHere``: the actor exists once something created it."""
+
+    def __init__(self, actor: LoadGenHere) -> None:
+        self.actor = actor
+        self.exists = False
+        self.calls: list[tuple[str, tuple[Any, ...], bool]] = []
+
+    async def __call__(self, method: str, *args: Any, create: bool = False) -> Any:
+        self.calls.append((method, args, create))
+        if not self.exists and not create:
+            raise NotFoundError("actor", "loadgen")
+        self.exists = True
+        return await getattr(self.actor, method)(*args)
+
+
+@pytest.fixture
+def loadgen(monkeypatch: pytest.MonkeyPatch) -> LoadGenCalls:
+    calls = LoadGenCalls(LoadGenHere(FakeClock(T0)))
+    monkeypatch.setattr(ray_control_plane, "_call_loadgen", calls)
+    return calls
+
+
+def load_plane() -> RayControlPlane:
+    return RayControlPlane(ArefSettings(api_token=None, ray_dashboard_url="http://127.0.0.1:8265"), clock=FakeClock(T0))
+
+
+def test_without_the_loadgen_actor_status_and_stop_are_idle_and_create_nothing(loadgen: LoadGenCalls) -> None:
+    plane = load_plane()
+    status, stopped = run(plane.load_status()), run(plane.stop_load())
+    assert status == stopped
+    assert (status["running"], status["plan"], status["target"], status["stats"]["requests"]) == (
+        False,
+        None,
+        ORDERS_URL,
+        0,
+    )
+    assert loadgen.calls == [("status", (), False), ("stop", (), False)]
+    assert loadgen.exists is False
+
+
+def test_start_creates_the_actor_and_its_view_comes_back_unchanged(loadgen: LoadGenCalls) -> None:
+    plane = load_plane()
+    plan = TrafficPlan(Profile.SPIKE, rate_per_s=2, duration_s=3, spike_rate_per_s=4, spike_at_s=1, spike_s=1)
+
+    async def scenario() -> tuple[dict[str, Any], ...]:
+        started = await plane.start_load(plan)
+        with pytest.raises(ConflictError):
+            await plane.start_load(plan)
+        await loadgen.actor.driver.wait()
+        done = await plane.load_status()
+        stopped = await plane.stop_load()
+        return dict(started), dict(done), dict(stopped)
+
+    started, done, stopped = run(scenario())
+    assert loadgen.calls[0] == ("start", (to_record(plan),), True)
+    assert [c[0] for c in loadgen.calls] == ["start", "start", "status", "stop"]
+    assert (started["running"], started["target"], started["plan"]["profile"], started["plan"]["spike_at_s"]) == (
+        True,
+        URL,
+        "spike",
+        1.0,
+    )
+    orders = loadgen.actor.orders  # 2 in the first second, 4 in the burst, 2 in the last
+    assert (orders, done["running"], done["sent"]) == (8, False, 8)
+    assert done["stats"]["by_status"] == {"201": 6, "503": 2}
+    assert (done["stats"]["errors"], done["stats"]["latency_p99_ms"]) == (2, 40.0)
+    assert stopped == done

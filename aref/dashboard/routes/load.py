@@ -1,0 +1,30 @@
+"""The load endpoints under /api/aref/load: status, start (409 while one runs), stop (idle is fine)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from aref.dashboard.control_plane import LoadView
+from aref.dashboard.deps import API_PREFIX, Plane
+from aref.dashboard.schemas.common import error_responses
+from aref.dashboard.schemas.load import LoadOut, LoadStartIn
+
+router = APIRouter(prefix=f"{API_PREFIX}/load", tags=["load"])
+
+
+@router.get("", response_model=LoadOut)
+async def status(cp: Plane) -> LoadView:
+    """The background load: its plan, progress and client-side record (requests, errors, latency)."""
+    return await cp.load_status()
+
+
+@router.post("/start", response_model=LoadOut, responses=error_responses(409, 422))
+async def start(body: LoadStartIn, cp: Plane) -> LoadView:
+    """Send orders through the gateway on a traffic plan, in the background; 409 while a load runs."""
+    return await cp.start_load(body.plan())
+
+
+@router.post("/stop", response_model=LoadOut)
+async def stop(cp: Plane) -> LoadView:
+    """Stop the load and wait for the answers in flight; when none runs, just the last status."""
+    return await cp.stop_load()
