@@ -20,7 +20,7 @@ import ray
 from actors.client import unwrap
 from actors.options import actor_options
 from aref.clock import SystemClock
-from aref.dashboard.load import driver_view
+from aref.dashboard.load import driver_view, record_view
 from aref.errors import ArefError, error_to_dict
 from aref.records import from_record, to_record
 from chaos.loadgen import ClientRecord, Outcome, TrafficPlan
@@ -61,14 +61,7 @@ class LoadGenActor:
 
     async def record(self, after: int = 0) -> dict[str, Any]:
         """Outcomes from position ``after`` on, the next position, and the skipped sends."""
-        record = self.driver.record(after)
-        return {
-            "ok": {
-                "outcomes": [to_record(o) for o in record.outcomes],
-                "next": after + len(record.outcomes),
-                "skipped": record.skipped,
-            }
-        }
+        return {"ok": record_view(self.driver.record(after), after)}
 
     async def ping(self) -> str:
         return self.NAME

@@ -1,4 +1,7 @@
-"""The runner's ``ExperimentApi`` and ``RunSink`` over AREF's HTTP API (``/api/aref/*``).
+"""The runner's ``ExperimentApi``, ``RunSink`` and ``LoadGenerator`` over AREF's HTTP API (``/api/aref/*``).
+
+``ApiLoadGenerator`` drives the cluster's ``loadgen`` actor through ``/api/aref/load/*`` and
+follows its record of every client-side outcome (``GET /load/record?after=N``).
 
 Answers are the API's JSON shapes (``aref.dashboard.wire``). Failures come back as the AREF
 error hierarchy: 422 -> InvalidInputError (with the API's field), 404 -> NotFoundError,
@@ -16,7 +19,9 @@ import httpx
 
 from aref.dashboard.wire import json_ready
 from aref.errors import ArefError, ConflictError, InvalidInputError, NotFoundError, RejectedError
+from aref.records import to_record
 from chaos.faults import FaultSpec
+from chaos.loadgen import ClientRecord, Outcome, TrafficPlan
 
 API = "/api/aref"
 DEFAULT_URL = "http://127.0.0.1:8000"
@@ -124,3 +129,35 @@ class HttpExperimentApi:
         """``POST /chaos/runs`` (201 ``{"id": ...}``); the record must carry ``run_id`` as its ``id``."""
         body = json_ready({**record, "id": run_id})  # JSON has no NaN: non-finite numbers go as null
         await self._call("POST", RUNS_PATH, json=body)
+
+
+class ApiLoadGenerator:
+    """``chaos.runner.LoadGenerator`` over the API's load endpoints: the loadgen actor sends the orders.
+
+    A load already running (``aref load start``) refuses the start with ``ConflictError``.
+    """
+
+    def __init__(self, api: HttpExperimentApi) -> None:
+        self._api = api
+        self._record = ClientRecord()
+
+    async def start(self, plan: TrafficPlan) -> None:
+        body = {k: v for k, v in to_record(plan).items() if k != "warmup_s" and v is not None}
+        await self._api._call("POST", f"{API}/load/start", json=body)
+        self._record = ClientRecord()
+
+    async def stop(self) -> None:
+        await self._api._call("POST", f"{API}/load/stop")
+
+    async def record(self) -> ClientRecord:
+        """Everything since ``start``: the new outcomes are fetched and appended."""
+        after = len(self._record.outcomes)
+        try:
+            reply = await self._api._call("GET", f"{API}/load/record", params={"after": after})
+        except ArefError:  # a missed read is caught up by the next one (it asks from the same position)
+            return self._record
+        fresh = [
+            Outcome(float(o["at"]), int(o["status"]), float(o["latency_ms"]), o.get("error")) for o in reply["outcomes"]
+        ]
+        self._record = self._record.extended(fresh, skipped=int(reply["skipped"]))
+        return self._record

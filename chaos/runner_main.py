@@ -3,8 +3,10 @@
 The entry a terminal or CI calls; ``aref chaos run`` goes through the same ``run_experiments``.
 Both install a SIGTERM handler that raises KeyboardInterrupt, so ``kill`` stops a run the way
 Ctrl-C does: the runner's ``finally`` rolls the fault back and stops the load before the process
-exits. Load comes from this process (``LocalLoadGenerator``, aimed at the gateway's order route
-behind ``--url`` unless ``--orders-url`` says otherwise). Exit codes: 0 every hypothesis held,
+exits. The load comes from the cluster's ``loadgen`` actor through the API (``--load-from
+cluster``, the default; it refuses while a background load runs), or from this process
+(``--load-from local``: ``LocalLoadGenerator``, aimed at the gateway's order route behind
+``--url`` unless ``--orders-url`` says otherwise). Exit codes: 0 every hypothesis held,
 1 an expectation failed, 2 refused / bad input / AREF unreachable, 130 interrupted. ``--json``
 and ``--junit`` write the records for CI.
 """
@@ -24,7 +26,7 @@ from typing import Any, TextIO
 
 from aref.clock import Clock, SystemClock
 from aref.errors import ArefError, InvalidInputError, RejectedError
-from chaos.http_api import DEFAULT_URL, HttpExperimentApi
+from chaos.http_api import DEFAULT_URL, ApiLoadGenerator, HttpExperimentApi
 from chaos.loadgen_http import LocalLoadGenerator
 from chaos.report import junit_xml, runs_to_json
 from chaos.runner import ExperimentRunner, RunnerConfig
@@ -75,7 +77,8 @@ class RunOptions:
 
     url: str = DEFAULT_URL
     token: str | None = None
-    orders_url: str | None = None  # None: the gateway's order route behind ``url``
+    load_from: str = "cluster"  # "cluster": the loadgen actor through the API; "local": this process
+    orders_url: str | None = None  # local load only; None: the gateway's order route behind ``url``
     time_scale: float = 1.0
     budget_floor: float = RunnerConfig().budget_floor
     force: bool = False
@@ -105,18 +108,25 @@ class RunPorts:
 Connect = Callable[[RunOptions], RunPorts]
 
 
+LOAD_SOURCES = ("cluster", "local")
+
+
 def http_ports(options: RunOptions) -> RunPorts:
-    """The real ones: AREF's HTTP API (also the run sink) and orders sent from this process."""
+    """The real ones: AREF's HTTP API (also the run sink) and the load (the cluster's, or this process's)."""
+    if options.load_from not in LOAD_SOURCES:
+        raise InvalidInputError("load_from", f"must be one of {', '.join(LOAD_SOURCES)}, got {options.load_from!r}")
     api = HttpExperimentApi(options.url, token=options.token)
-    loadgen = LocalLoadGenerator(options.gateway_orders_url)
+    if options.load_from == "cluster":
+        return RunPorts(api, ApiLoadGenerator(api), api if options.store else None, close=api.aclose)
+    local = LocalLoadGenerator(options.gateway_orders_url)
 
     async def close() -> None:
         try:
-            await loadgen.aclose()
+            await local.aclose()
         finally:
             await api.aclose()
 
-    return RunPorts(api, loadgen, api if options.store else None, close=close)
+    return RunPorts(api, local, api if options.store else None, close=close)
 
 
 class Stop(StrEnum):
@@ -243,7 +253,10 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m chaos.runner_main", description=__doc__.splitlines()[0])
     p.add_argument("experiments", nargs="+", help="experiment names (in chaos/experiments/) or YAML paths")
     p.add_argument("--url", default=DEFAULT_URL, help="the AREF API")
-    p.add_argument("--orders-url", default=None, help=f"where the load goes (default: URL{ORDERS_PATH})")
+    p.add_argument(
+        "--load-from", choices=LOAD_SOURCES, default="cluster", help="the loadgen actor (cluster) or this process"
+    )
+    p.add_argument("--orders-url", default=None, help=f"local load: where it goes (default: URL{ORDERS_PATH})")
     p.add_argument("--token", default=None, help="AREF_API_TOKEN, when the API requires one")
     p.add_argument("--time-scale", type=float, default=1.0, help="multiply every duration by this (0 < f <= 1)")
     p.add_argument("--budget-floor", type=float, default=RunnerConfig().budget_floor)
@@ -260,6 +273,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stderr, connect: C
     options = RunOptions(
         url=args.url,
         token=args.token,
+        load_from=args.load_from,
         orders_url=args.orders_url,
         time_scale=args.time_scale,
         budget_floor=args.budget_floor,

@@ -1,9 +1,10 @@
 """``aref chaos list | run NAME | stop | status``: chaos experiments through the API.
 
 ``run`` is the experiment runner (``chaos.runner_main.run_experiments``, shared with
-``python -m chaos.runner_main``): it checks the error budget, starts load on the gateway behind
-``--url``, checks the steady state, injects the fault, judges every expectation of the
-hypothesis, rolls the fault back, stores the run record through the API, and shows each phase.
+``python -m chaos.runner_main``): it checks the error budget, starts load on the gateway (the
+cluster's loadgen actor through the API, or ``--load-from local``), checks the steady state,
+injects the fault, judges every expectation of the hypothesis, rolls the fault back, stores
+the run record through the API, and shows each phase.
 Exit codes: 0 every expectation held, 1 one failed, 2 refused / unreachable / bad input (one
 line on stderr), 130 interrupted (Ctrl-C or SIGTERM, after the rollback).
 """
@@ -20,7 +21,7 @@ from aref.cli.errors import EXIT_INTERRUPTED, CliError
 from aref.cli.runtime import json_option, session
 from chaos.report import junit_xml, to_json
 from chaos.runner import RunnerConfig
-from chaos.runner_main import RunOptions, Stop, install_sigterm_handler, run_experiments
+from chaos.runner_main import LOAD_SOURCES, RunOptions, Stop, install_sigterm_handler, run_experiments
 
 
 @click.group()
@@ -76,11 +77,22 @@ def chaos_status(as_json: bool) -> None:
     show_default=True,
     help="Refuse when the target's remaining error budget is below this share.",
 )
-def run(name: str, as_json: bool, junit: Path | None, time_scale: float, force: bool, budget_floor: float) -> None:
+@click.option(
+    "--load-from",
+    type=click.Choice(LOAD_SOURCES),
+    default="cluster",
+    show_default=True,
+    help="Who sends the orders: the cluster's loadgen actor, or this process.",
+)
+def run(
+    name: str, as_json: bool, junit: Path | None, time_scale: float, force: bool, budget_floor: float, load_from: str
+) -> None:
     """Run the experiment NAME (or a YAML path) as a hypothesis, and judge it."""
     s = session()
     install_sigterm_handler()
-    options = RunOptions(s.url, s.token, time_scale=time_scale, budget_floor=budget_floor, force=force)
+    options = RunOptions(
+        s.url, s.token, time_scale=time_scale, budget_floor=budget_floor, force=force, load_from=load_from
+    )
     shown = Console(stderr=True, width=s.console.width) if as_json else s.console  # stdout is the JSON's
     outcome = run_experiments([name], options, progress=render.run_progress(shown), connect=s.runtime.run_ports)
     if outcome.stopped is Stop.INTERRUPTED:

@@ -35,6 +35,7 @@ from aref.dashboard.wire import (
     FaultView,
     FlagView,
     LoadPlanView,
+    LoadRecordView,
     LoadView,
     MaturityView,
     MetricsView,
@@ -72,6 +73,7 @@ __all__ = [
     "FaultView",
     "FlagView",
     "LoadPlanView",
+    "LoadRecordView",
     "LoadView",
     "MaturityView",
     "MetricsView",
@@ -188,4 +190,8 @@ class ControlPlane(Protocol):
 
     async def stop_load(self) -> LoadView:
         """Stop sending and wait for the answers in flight; stopping when idle changes nothing."""
+        ...
+
+    async def load_record(self, after: int = 0) -> LoadRecordView:
+        """The current (or last) load's outcomes from position ``after`` on; empty when none ran."""
         ...

@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from aref.dashboard.wire import ClientStatsView, LoadPlanView, LoadView, json_ready
+from aref.dashboard.wire import ClientStatsView, LoadPlanView, LoadRecordView, LoadView, OutcomeView, json_ready
+from aref.errors import InvalidInputError
 from chaos.loadgen import ClientRecord, ClientStats
 from chaos.loadgen_driver import LoadDriver
 
@@ -72,3 +73,16 @@ def idle_view(target: str) -> LoadView:
 
 def _optional(value: Any) -> float | None:
     return None if value is None else float(value)
+
+
+def check_after(after: int) -> None:
+    if after < 0:
+        raise InvalidInputError("after", f"must be >= 0, got {after}")
+
+
+def record_view(record: ClientRecord, after: int) -> LoadRecordView:
+    """The outcomes of ``record`` (already read from position ``after`` on) as the API shows them."""
+    outcomes: list[OutcomeView] = [
+        {"at": o.at, "status": o.status, "latency_ms": o.latency_ms, "error": o.error} for o in record.outcomes
+    ]
+    return {"outcomes": outcomes, "next": after + len(outcomes), "skipped": record.skipped}

@@ -21,7 +21,7 @@ from aref.config import ArefSettings
 from aref.dashboard import runs as run_records
 from aref.dashboard.experiments import ExperimentRegistry, seed_registry
 from aref.dashboard.inmemory.runtime import LocalRuntime
-from aref.dashboard.load import IN_MEMORY_TARGET, driver_view
+from aref.dashboard.load import IN_MEMORY_TARGET, check_after, driver_view, record_view
 from aref.dashboard.measures import metrics_view
 from aref.dashboard.views import (
     alert_view,
@@ -40,6 +40,7 @@ from aref.dashboard.wire import (
     ExperimentsView,
     FaultView,
     FlagView,
+    LoadRecordView,
     LoadView,
     MaturityView,
     MetricsView,
@@ -283,6 +284,10 @@ class LocalControlPlane:
         await self.load.stop()
         self.runtime.flush_orders()
         return driver_view(self.load, IN_MEMORY_TARGET)
+
+    async def load_record(self, after: int = 0) -> LoadRecordView:
+        check_after(after)
+        return record_view(self.load.record(after), after)
 
     async def _order(self) -> SendResult:
         return self.runtime.place_order()

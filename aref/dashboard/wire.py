@@ -296,6 +296,23 @@ class LoadView(TypedDict):
     stats: ClientStatsView
 
 
+class OutcomeView(TypedDict):
+    """One order the load generator sent (``chaos.loadgen.Outcome``): status 0 = no answer."""
+
+    at: float  # when it was sent
+    status: int
+    latency_ms: float
+    error: str | None
+
+
+class LoadRecordView(TypedDict):
+    """The load's outcomes from a position on, for a client that follows the record (the runner)."""
+
+    outcomes: list[OutcomeView]  # in completion order
+    next: int  # the position to ask from next time
+    skipped: int  # sends not made so far: too many requests in flight
+
+
 # -- the wire rule --------------------------------------------------------------------------
 
 

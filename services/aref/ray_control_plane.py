@@ -21,7 +21,7 @@ from aref.config import ArefSettings
 from aref.dashboard import runs as run_records
 from aref.dashboard.experiments import ExperimentRegistry, seed_registry
 from aref.dashboard.facts import PillarStatuses, automated_tiers, maturity_view
-from aref.dashboard.load import idle_view
+from aref.dashboard.load import check_after, idle_view
 from aref.dashboard.measures import measured_incidents, metrics_view
 from aref.dashboard.timeline import check_limit, timeline_view
 from aref.dashboard.views import (
@@ -43,6 +43,7 @@ from aref.dashboard.wire import (
     ExperimentsView,
     FaultView,
     FlagView,
+    LoadRecordView,
     LoadView,
     MaturityView,
     MetricsView,
@@ -348,6 +349,15 @@ class RayControlPlane:
 
     async def stop_load(self) -> LoadView:
         return await self._existing_loadgen("stop")
+
+    async def load_record(self, after: int = 0) -> LoadRecordView:
+        check_after(after)
+        try:
+            reply = await _call_loadgen("record", after)
+        except NotFoundError:  # never started: no outcomes
+            return {"outcomes": [], "next": after, "skipped": 0}
+        view: LoadRecordView = unwrap(reply)
+        return view
 
     async def _existing_loadgen(self, method: str) -> LoadView:
         try:

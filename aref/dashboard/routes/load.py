@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
 
-from aref.dashboard.control_plane import LoadView
+from fastapi import APIRouter, Query
+
+from aref.dashboard.control_plane import LoadRecordView, LoadView
 from aref.dashboard.deps import API_PREFIX, Plane
 from aref.dashboard.schemas.common import error_responses
-from aref.dashboard.schemas.load import LoadOut, LoadStartIn
+from aref.dashboard.schemas.load import LoadOut, LoadRecordOut, LoadStartIn
 
 router = APIRouter(prefix=f"{API_PREFIX}/load", tags=["load"])
 
@@ -16,6 +18,14 @@ router = APIRouter(prefix=f"{API_PREFIX}/load", tags=["load"])
 async def status(cp: Plane) -> LoadView:
     """The background load: its plan, progress and client-side record (requests, errors, latency)."""
     return await cp.load_status()
+
+
+@router.get("/record", response_model=LoadRecordOut, responses=error_responses(422))
+async def record(
+    cp: Plane, after: Annotated[int, Query(description="the position to read from (the last reply's 'next')")] = 0
+) -> LoadRecordView:
+    """Every outcome of the current (or last) load from ``after`` on: what a runner needs for ground truth."""
+    return await cp.load_record(after)
 
 
 @router.post("/start", response_model=LoadOut, responses=error_responses(409, 422))

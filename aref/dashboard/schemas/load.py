@@ -47,6 +47,19 @@ class ClientStatsOut(BaseModel):
     skipped: int = Field(description="sends not made: too many requests in flight")
 
 
+class OutcomeOut(BaseModel):
+    at: float = Field(description="when the order was sent (epoch seconds)")
+    status: int = Field(description="HTTP status; 0 when no answer came")
+    latency_ms: float
+    error: str | None
+
+
+class LoadRecordOut(BaseModel):
+    outcomes: list[OutcomeOut] = Field(description="in completion order, from position 'after' on")
+    next: int = Field(description="the position to ask from next time")
+    skipped: int = Field(description="sends not made so far: too many requests in flight")
+
+
 class LoadOut(BaseModel):
     running: bool
     target: str = Field(description="where the orders go: the gateway's order URL, or the in-memory shop")

@@ -18,11 +18,12 @@ from aref.models import HealthSample
 from aref.testing import FakeClock
 from aref.topology import SERVICES
 from chaos.faults import FaultSpec, FaultType
-from chaos.http_api import RUNS_PATH, HttpExperimentApi, api_error
+from chaos.http_api import RUNS_PATH, ApiLoadGenerator, HttpExperimentApi, api_error
 from chaos.loadgen import ClientRecord, Outcome, TrafficPlan
 from chaos.runner import ExperimentRunner, RunnerConfig
 from chaos.runner_observation import SeenAlert, SeenEvent
 from chaos.schema import parse_experiment
+from tests.unit.dashboard.gate import Gate
 
 T0 = 1_000.0
 TOKEN = "tok"
@@ -221,3 +222,28 @@ def test_the_runner_over_the_http_api_measures_what_the_engines_did(plane: Local
     (stored,) = asyncio.run(plane.runs())
     assert (record.storage_error, stored["id"], stored["passed"]) == (None, record.id, True)
     assert stored["mttd_s"] == record.mttd_s
+
+
+def test_the_api_load_generator_follows_the_load_record(clock: FakeClock) -> None:
+    settings = ArefSettings(api_token=TOKEN, ray_dashboard_url="http://127.0.0.1:8265")
+    plane = LocalControlPlane(settings, clock, sleep=Gate(clock).sleep)  # the plan runs on the fake clock
+
+    async def scenario() -> tuple[int, int, int, str]:
+        api = over(plane)
+        loadgen = ApiLoadGenerator(api)
+        await loadgen.start(TrafficPlan(rate_per_s=2, duration_s=2, warmup_s=1))  # warmup_s is the runner's own
+        await plane.load.wait()
+        first = await loadgen.record()
+        again = await loadgen.record()  # nothing new: nothing appended twice
+        await loadgen.stop()
+        await ApiLoadGenerator(api).start(TrafficPlan(rate_per_s=1, duration_s=600))  # still running next
+        try:
+            await ApiLoadGenerator(api).start(TrafficPlan(rate_per_s=1, duration_s=5))
+        except ConflictError as error:
+            refused = str(error)
+        await plane.stop_load()
+        return len(first.outcomes), len(again.outcomes), sum(o.ok for o in first.outcomes), refused
+
+    sent, still, ok, refused = asyncio.run(scenario())
+    assert (sent, still, ok) == (4, 4, 4)
+    assert refused == "the load generator is already running; stop it first"

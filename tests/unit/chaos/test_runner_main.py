@@ -14,6 +14,8 @@ import pytest
 
 from aref.errors import ArefError
 from aref.testing import FakeClock
+from chaos.http_api import ApiLoadGenerator
+from chaos.loadgen_http import LocalLoadGenerator
 from chaos.runner import ExperimentRunner, RunnerConfig
 from chaos.runner_main import (
     EXIT_FAILED,
@@ -23,6 +25,7 @@ from chaos.runner_main import (
     Outcome,
     RunOptions,
     arun_experiments,
+    http_ports,
     install_sigterm_handler,
     main,
     printer,
@@ -246,3 +249,18 @@ def test_no_store_sends_nothing_and_the_orders_url_can_be_given(tmp_path: Path, 
     assert main([path, "--no-store", "--orders-url", "http://shop/orders"], io.StringIO(), connect=ports) == 0
     assert ports.api.saved == {}
     assert ports.options[0].gateway_orders_url == "http://shop/orders"
+
+
+def test_the_load_comes_from_the_cluster_unless_asked_for_locally() -> None:
+    cluster, local = http_ports(RunOptions()), http_ports(RunOptions(load_from="local"))
+    try:
+        assert isinstance(cluster.loadgen, ApiLoadGenerator)
+        assert isinstance(local.loadgen, LocalLoadGenerator)
+    finally:
+        asyncio.run(cluster.close())
+        asyncio.run(local.close())
+    outcome = run_experiments(["replica_crash"], RunOptions(load_from="mars"), progress=no_output)
+    assert (outcome.code, outcome.message) == (
+        EXIT_REFUSED,
+        "error: load_from: must be one of cluster, local, got 'mars'",
+    )

@@ -14,7 +14,7 @@ def protocol_methods() -> list[str]:
 
 
 def test_the_protocol_covers_the_api() -> None:
-    assert len(protocol_methods()) == 28
+    assert len(protocol_methods()) == 29
 
 
 def test_local_implements_every_method_with_the_same_parameters() -> None:

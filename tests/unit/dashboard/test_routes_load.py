@@ -211,3 +211,16 @@ def test_with_a_token_configured_start_and_stop_need_it(plane: LocalControlPlane
         assert guarded.post(STOP).status_code == 401
         assert plane.load.running is True
         assert guarded.post(STOP, headers={"Authorization": f"Bearer {TOKEN}"}).json()["running"] is False
+
+
+def test_the_record_is_read_from_a_position_on(api: TestClient, gate: Gate) -> None:
+    api.post(START, json=STEADY)
+    call(api, gate.wait_parked)
+    first = api.get(f"{LOAD}/record").json()
+    assert [o["at"] for o in first["outcomes"]] == [T0, T0 + 0.5, T0 + 1.0, T0 + 1.5, T0 + 2.0]
+    assert {(o["status"], o["latency_ms"], o["error"]) for o in first["outcomes"]} == {(201, 5 * HOP_MS, None)}
+    assert (first["next"], first["skipped"]) == (5, 0)
+    assert api.get(f"{LOAD}/record", params={"after": 3}).json()["outcomes"] == first["outcomes"][3:]
+    assert api.get(f"{LOAD}/record", params={"after": 5}).json() == {"outcomes": [], "next": 5, "skipped": 0}
+    refused = api.get(f"{LOAD}/record", params={"after": -1})
+    assert (refused.status_code, refused.json()["field"]) == (422, "after")

@@ -42,6 +42,8 @@ PAIRS: list[tuple[type, type[BaseModel]]] = [
     (wire.LoadPlanView, load.LoadPlanOut),
     (wire.ClientStatsView, load.ClientStatsOut),
     (wire.LoadView, load.LoadOut),
+    (wire.OutcomeView, load.OutcomeOut),
+    (wire.LoadRecordView, load.LoadRecordOut),
 ]
 
 
