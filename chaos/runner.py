@@ -1,7 +1,8 @@
 """ExperimentRunner: one experiment as a verified hypothesis, orchestration only.
 
 Order: refuse if the target's error budget is below the floor (unless forced) -> start the load
--> warm up -> check the steady state under that load (refuse unless forced) -> inject through
+-> warm up -> check the steady state under that load, waiting up to ``data_wait_s`` while a
+probe has no answered order to judge yet (then refuse unless forced) -> inject through
 the API -> observe (poll alerts, timeline, breakers, services and the client record) until every
 expectation settles or ``observe_s`` passes, rolling back when the fault's time is up or the
 hypothesis is settled -> re-check the steady state -> record and store. The rollback and the
@@ -68,6 +69,10 @@ class ExperimentRunner:
             if experiment.traffic.warmup_s > 0:
                 await self._sleep(experiment.traffic.warmup_s)
             before = await self._steady_state(state)
+            patience = self._clock.now() + self._config.data_wait_s
+            while before.without_data and self._clock.now() < patience:  # slow first answers: not a verdict yet
+                await self._sleep(self._config.poll_s)
+                before = await self._steady_state(state)
             self._progress("steady_state", {"check": before})
             if not before.ok and not force:
                 raise RejectedError("steady state", experiment.name, before.summary())

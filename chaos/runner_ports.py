@@ -88,6 +88,13 @@ class RunnerConfig:
     budget_floor: float = 0.2  # refuse when the target's remaining error budget is below this
     grace_s: float = 30.0  # alerts this long after the fault ended still count as caused by it
     lag_s: float = 3.0  # how late the API may show a fact; a "within" fails only after it
+    data_wait_s: float = 30.0  # before the fault: how long to wait for the probes' first answered orders
 
     def scaled(self, factor: float) -> RunnerConfig:
-        return replace(self, poll_s=self.poll_s * factor, grace_s=self.grace_s * factor, lag_s=self.lag_s * factor)
+        return replace(
+            self,
+            poll_s=self.poll_s * factor,
+            grace_s=self.grace_s * factor,
+            lag_s=self.lag_s * factor,
+            data_wait_s=self.data_wait_s * factor,
+        )

@@ -39,6 +39,11 @@ class SteadyStateCheck:
     ok: bool
     probes: tuple[ProbeResult, ...] = ()
 
+    @property
+    def without_data(self) -> bool:
+        """Some probe had nothing to measure (no answered order, no telemetry) in its window."""
+        return any(p.value is None for p in self.probes)
+
     def summary(self) -> str:
         def one(p: ProbeResult) -> str:
             value = "no data" if p.value is None else f"{p.value:g}"

@@ -191,7 +191,8 @@ def check_timeline(ui: UiPage, api: Api) -> None:
     if api("timeline?limit=1")["matched"]:
         expect(rows.first).to_have_attribute("data-topic", re.compile(r"^[a-z]+\.[a-z_]+$"))
         assert 1 <= rows.count() <= 100
-        expect(ui.panel("events").locator(".panel-note")).to_contain_text(re.compile(r"\d+ shown of \d+ matching"))
+        shown = re.compile(r"[\d,]+ shown of [\d,]+ matching")  # 1,495: thousands are grouped
+        expect(ui.panel("events").locator(".panel-note")).to_contain_text(shown)
         expect(ui.panel("events").locator(".chip").first).to_be_visible()
     else:
         expect(ui.panel("events")).to_contain_text("No event matches")

@@ -9,7 +9,8 @@ import pytest
 from aref.errors import ArefError, RejectedError, StoreError
 from aref.testing import FakeClock, MemoryStore
 from chaos.faults import FaultSpec, FaultType
-from chaos.runner import ExperimentRunner
+from chaos.loadgen import ClientRecord
+from chaos.runner import ExperimentRunner, RunnerConfig
 from chaos.runner_ports import StoreRunSink
 from chaos.runner_record import RunRecord
 from chaos.schema import Experiment
@@ -149,6 +150,34 @@ def test_a_broken_steady_state_refuses_the_injection_and_stops_the_load(clock: F
     with pytest.raises(RejectedError, match=r"errors = 1 \(max 0.05\) VIOLATED"):
         run(build(clock, api, load), experiment())
     assert (api.injected, api.stopped, load.stops) == ([], [], 1)
+
+
+class LateLoad(FakeLoad):
+    """No order has been answered before ``first_answer_at`` (a slow start after the last experiment)."""
+
+    def __init__(self, clock: FakeClock, first_answer_at: float) -> None:
+        super().__init__(clock)
+        self.first_answer_at = first_answer_at
+
+    async def record(self) -> ClientRecord:
+        return await super().record() if self.clock.now() >= self.first_answer_at else ClientRecord()
+
+
+def test_without_answered_orders_yet_the_steady_state_waits_for_data_before_judging(
+    clock: FakeClock, api: FakeApi
+) -> None:
+    load = LateLoad(clock, first_answer_at=T0 + 14)  # warm-up ends at T0 + 10
+    record = run(build(clock, api, load), experiment())
+    assert record.steady_state_before.ok
+    assert record.steady_state_before.at == T0 + 14
+    assert record.injected_at == T0 + 14
+
+
+def test_a_steady_state_without_data_after_the_wait_is_refused(clock: FakeClock, api: FakeApi) -> None:
+    load = LateLoad(clock, first_answer_at=T0 + 10 + RunnerConfig().data_wait_s + 5)
+    with pytest.raises(RejectedError, match=r"errors = no data \(max 0.05\) VIOLATED"):
+        run(build(clock, api, load), experiment())
+    assert (api.injected, load.stops, clock.now()) == ([], 1, T0 + 10 + RunnerConfig().data_wait_s)
 
 
 def test_replica_replacement_is_timed_from_the_dip_back_to_the_level_before(clock: FakeClock, api: FakeApi) -> None:
