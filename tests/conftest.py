@@ -42,5 +42,5 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         parts = item.path.parts
         if "integration" in parts:
             item.add_marker(pytest.mark.integration)
-        elif "e2e" in parts:
+        elif "e2e" in parts or "experiments" in parts:
             item.add_marker(pytest.mark.e2e)

@@ -23,7 +23,7 @@ def test_seeding_adds_reviewed_demo_incidents_through_the_evolution_actor(stack:
     report = json.loads(done.stdout)
     assert (report["incidents"], report["reviews"]) == (3, 3)
     reviews = api("GET", "/api/aref/evolution").json()["reviews"]
-    assert reviews["total"] == before + 3
+    assert reviews["total"] >= before + 3  # real incidents may be reviewed meanwhile
     seeded = api("GET", "/api/aref/timeline", params={"limit": 1000}).json()["events"]
     assert sum(1 for e in seeded if e["topic"] == "evolution.review_generated" and e["payload"].get("seeded")) == 3
 
