@@ -1,20 +1,23 @@
 """Every experiment file runs to a verdict through ``aref chaos run``, and Ctrl-C leaves no fault behind.
 
 Each file in chaos/experiments/ is run against the stack with its durations scaled down
-(``--time-scale``) and the error-budget floor at 0 (earlier runs in the session spend the
-budget on purpose). The run must end in a verdict (exit 0 or 1, never refused or crashed),
-every expectation of the hypothesis must be judged with its numbers, the JUnit file must hold
-one testcase per expectation, and the record must be stored in the API. Whether a hypothesis
+(``--time-scale``) and forced (``--force``: earlier runs spend the error budget on purpose, and on
+a loaded two-core machine the p99 probe may be over its bound before the fault; the record keeps
+the steady state it found and says it was forced). The run must end in a verdict (exit 0 or 1,
+never refused or crashed), every expectation of the hypothesis must be judged with its numbers,
+the JUnit file must hold one testcase per expectation, and the record must be stored in the API. Whether a hypothesis
 holds is the experiment's finding, not this test's: the verdict is printed, not asserted.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import signal
 import subprocess
 import sys
+import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
@@ -35,16 +38,29 @@ def aref(*args: str) -> list[str]:
     return [sys.executable, "-m", "aref.cli", *args]
 
 
+FAST_MS = 1000.0  # the experiments' own p99 bound
+
+
 @pytest.fixture
 def steady_shop(stack: Stack) -> Stack:
-    """Wait until five orders in a row succeed: an experiment starts from a steady state, not the last one's wake."""
+    """Five good orders in a row, then (for at most a minute) five fast ones: start from a steady state.
+
+    The shop must answer; its latency on this two-core machine after the last experiment is
+    waited for, not required: the runs are forced (``--force``), and the record says so.
+    """
     streak: list[bool] = []
+    fast: list[bool] = []
 
     def five_in_a_row() -> bool:
-        streak.append(api("POST", "/gateway/api/orders", json=ORDER).status_code == 201)
+        sent = time.monotonic()
+        ok = api("POST", "/gateway/api/orders", json=ORDER).status_code == 201
+        streak.append(ok)
+        fast.append(ok and (time.monotonic() - sent) * 1000 < FAST_MS)
         return streak[-5:] == [True] * 5
 
     wait_for(five_in_a_row, timeout=120, what="five successful orders in a row", interval=0.2)
+    with contextlib.suppress(TimeoutError):
+        wait_for(lambda: five_in_a_row() and fast[-5:] == [True] * 5, timeout=60, what="five fast orders", interval=0.2)
     return stack
 
 
@@ -63,7 +79,7 @@ def test_the_experiment_runs_to_a_verdict_with_every_expectation_measured(
     budget = experiment.observe_s * TIME_SCALE + experiment.traffic.warmup_s * TIME_SCALE + 180
     command = aref("chaos", "run", str(path), "--json", "--junit", str(junit), "--time-scale", str(TIME_SCALE))
     done = subprocess.run(
-        [*command, "--budget-floor", "0"],
+        [*command, "--force"],  # a verdict even when the slow machine breaks the steady state first
         capture_output=True,
         text=True,
         timeout=budget,
@@ -73,7 +89,7 @@ def test_the_experiment_runs_to_a_verdict_with_every_expectation_measured(
     assert done.returncode in (0, 1), f"no verdict (exit {done.returncode}): {done.stderr[-2000:]}"
     record = json.loads(done.stdout)
 
-    assert record["experiment"] == experiment.name
+    assert (record["experiment"], record["forced"]) == (experiment.name, True)
     assert record["injected_at"] is not None
     assert record["rolled_back_at"] is not None
     assert record["rolled_back_at"] >= record["injected_at"]

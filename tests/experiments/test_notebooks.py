@@ -47,6 +47,7 @@ def test_there_is_a_notebook() -> None:
 def test_the_notebook_runs_top_to_bottom(stack: Stack, path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AREF_URL", "http://127.0.0.1:8000")
     monkeypatch.setenv("AREF_NOTEBOOK_TIME_SCALE", "0.2")
+    monkeypatch.setenv("AREF_NOTEBOOK_FORCE", "1")  # a verdict even if the busy machine breaks the p99 probe first
     printed = asyncio.run(run_cells(code_cells(path), path.name))
     print(printed)
     assert "verdict: PASSED" in printed or "verdict: FAILED" in printed
