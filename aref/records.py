@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import math
 import types
 import typing
 from collections.abc import Mapping
 from enum import Enum
+from numbers import Integral, Real
 from typing import Any, TypeVar, Union
 
 from aref.errors import StoreError
@@ -107,3 +109,21 @@ def _decode(hint: Any, value: Any, where: str) -> Any:
         if not isinstance(value, hint):
             raise StoreError(f"{where}: expected {hint.__name__}, got {type(value).__name__}")
     return value
+
+
+def json_ready(value: Any) -> Any:
+    """Plain JSON data: enums by value, tuples and sets as lists, non-finite floats as None."""
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, Enum):
+        return json_ready(value.value)
+    if isinstance(value, Integral):
+        return int(value)
+    if isinstance(value, Real):
+        number = float(value)
+        return number if math.isfinite(number) else None
+    if isinstance(value, Mapping):
+        return {str(k): json_ready(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [json_ready(v) for v in value]
+    return str(value)

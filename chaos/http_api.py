@@ -3,7 +3,7 @@
 ``ApiLoadGenerator`` drives the cluster's ``loadgen`` actor through ``/api/aref/load/*`` and
 follows its record of every client-side outcome (``GET /load/record?after=N``).
 
-Answers are the API's JSON shapes (``aref.dashboard.wire``). Failures come back as the AREF
+Answers are the API's JSON shapes (``aref.control.wire``). Failures come back as the AREF
 error hierarchy: 422 -> InvalidInputError (with the API's field), 404 -> NotFoundError,
 409 -> ConflictError, 429 -> RejectedError, anything else (and no answer at all) -> ArefError,
 each carrying the API's own message. Mutating calls send ``Authorization: Bearer <token>``.
@@ -17,9 +17,8 @@ from urllib.parse import quote
 
 import httpx
 
-from aref.dashboard.wire import json_ready
 from aref.errors import ArefError, ConflictError, InvalidInputError, NotFoundError, RejectedError
-from aref.records import to_record
+from aref.records import json_ready, to_record
 from chaos.faults import FaultSpec
 from chaos.loadgen import ClientRecord, Outcome, TrafficPlan
 

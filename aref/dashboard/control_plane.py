@@ -1,6 +1,6 @@
 """The control-plane protocol: everything the dashboard API asks of the running framework.
 
-Every method is async and returns plain JSON-ready data in the shapes of ``aref.dashboard.wire``
+Every method is async and returns plain JSON-ready data in the shapes of ``aref.control.wire``
 (the wire format between the pillar actors and the API). A pillar view (``detection``,
 ``absorption``, ``recovery``, ``evolution``) is that engine's ``status()`` passed through
 ``json_ready``. Failures are raised as ``aref.errors``: ``NotFoundError`` (unknown service,
@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Protocol
 
-from aref.dashboard.wire import (
+from aref.control.wire import (
     AlertCounts,
     AlertsView,
     AlertView,
@@ -52,8 +52,8 @@ from aref.dashboard.wire import (
     TimelineView,
     TimeToMetric,
     TrafficView,
-    json_ready,
 )
+from aref.records import json_ready
 from chaos.loadgen import TrafficPlan
 
 __all__ = [

@@ -16,12 +16,12 @@ from statistics import fmean
 from typing import Any
 
 from aref.config import ArefSettings
+from aref.control.wire import AlertView, MaturityView
 from aref.dashboard.measures import slo_statuses
-from aref.dashboard.wire import AlertView, MaturityView, json_ready
 from aref.maturity.assess import MaturityAssessor
 from aref.maturity.criteria import MaturityContext, targets_from_settings
 from aref.models import Incident, RecoveryTier
-from aref.records import to_record
+from aref.records import json_ready, to_record
 from aref.recovery.runbook import Runbook
 from aref.recovery.step_kinds import DEFAULT_STEP_KINDS, StepKindRegistry
 from aref.scoring import RiskProfile, mttd, mttr

@@ -9,8 +9,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from aref.dashboard.wire import ClientStatsView, LoadPlanView, LoadRecordView, LoadView, OutcomeView, json_ready
+from aref.control.wire import (
+    ClientStatsView,
+    LoadPlanView,
+    LoadRecordView,
+    LoadView,
+    OutcomeView,
+)
 from aref.errors import InvalidInputError
+from aref.records import json_ready
 from chaos.loadgen import ClientRecord, ClientStats
 from chaos.loadgen_driver import LoadDriver
 

@@ -18,21 +18,7 @@ from typing import Any
 
 from aref.clock import Clock
 from aref.config import ArefSettings
-from aref.dashboard import runs as run_records
-from aref.dashboard.experiments import ExperimentRegistry, seed_registry
-from aref.dashboard.inmemory.runtime import LocalRuntime
-from aref.dashboard.load import IN_MEMORY_TARGET, check_after, driver_view, record_view
-from aref.dashboard.measures import metrics_view
-from aref.dashboard.views import (
-    alert_view,
-    choose_profile,
-    experiment_view,
-    replica_bounds,
-    service_view,
-    status_view,
-    telemetry_view,
-)
-from aref.dashboard.wire import (
+from aref.control.wire import (
     AlertsView,
     AlertView,
     ChaosStatusView,
@@ -50,12 +36,25 @@ from aref.dashboard.wire import (
     StatusView,
     TimelineView,
     TrafficView,
-    json_ready,
+)
+from aref.dashboard import runs as run_records
+from aref.dashboard.experiments import ExperimentRegistry, seed_registry
+from aref.dashboard.inmemory.runtime import LocalRuntime
+from aref.dashboard.load import IN_MEMORY_TARGET, check_after, driver_view, record_view
+from aref.dashboard.measures import metrics_view
+from aref.dashboard.views import (
+    alert_view,
+    choose_profile,
+    experiment_view,
+    replica_bounds,
+    service_view,
+    status_view,
+    telemetry_view,
 )
 from aref.errors import NotFoundError
 from aref.events import Event, EventCategory
 from aref.models import HealthSample
-from aref.records import to_record
+from aref.records import json_ready, to_record
 from aref.recovery.runbook import Runbook
 from aref.store import Store
 from aref.topology import DEMO_TOPOLOGY, SERVICES, DependencyGraph

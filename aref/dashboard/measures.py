@@ -15,18 +15,18 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from aref.config import ArefSettings
-from aref.dashboard.wire import (
+from aref.control.wire import (
     AlertView,
     AvailabilityView,
     ErrorBudgetView,
     MetricsView,
     ServiceAvailability,
     TimeToMetric,
-    json_ready,
 )
 from aref.events import Severity
 from aref.evolution.demo_history import is_seeded
 from aref.models import DetectionClass, Incident, IncidentSeverity
+from aref.records import json_ready
 from aref.scoring import availability, crs_percent, mttd, mttr
 
 _SEVERITY = {

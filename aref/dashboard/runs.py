@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from aref.dashboard.timeline import check_limit
-from aref.dashboard.wire import json_ready
 from aref.errors import InvalidInputError
+from aref.records import json_ready
 from aref.store import Collection, Store
 
 DEFAULT_LIMIT = 50

@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from aref.dashboard.wire import EventView, TimelineView, json_ready
+from aref.control.wire import EventView, TimelineView
 from aref.errors import InvalidInputError
 from aref.events import Event
+from aref.records import json_ready
 
 MAX_LIMIT = 1000
 

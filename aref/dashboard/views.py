@@ -15,8 +15,7 @@ from typing import Any
 
 from aref import __version__
 from aref.config import AdaptationSettings
-from aref.dashboard.experiments import Experiment
-from aref.dashboard.wire import (
+from aref.control.wire import (
     AlertCounts,
     AlertsView,
     AlertView,
@@ -27,11 +26,12 @@ from aref.dashboard.wire import (
     ServiceView,
     StatusView,
     TelemetryView,
-    json_ready,
 )
+from aref.dashboard.experiments import Experiment
 from aref.errors import InvalidInputError
 from aref.events import Severity
 from aref.models import HealthSample
+from aref.records import json_ready
 from aref.scoring import RiskProfile
 from aref.topology import DependencyGraph
 from chaos.faults import ActiveFault

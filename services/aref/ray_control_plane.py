@@ -18,24 +18,7 @@ from actors.loadgen_actor import LOADGEN, ensure_loadgen
 from actors.options import ABSORPTION, ADAPTATION, CHAOS, DETECTION, EVOLUTION, RECOVERY, TIMELINE
 from aref.clock import Clock, SystemClock
 from aref.config import ArefSettings
-from aref.dashboard import runs as run_records
-from aref.dashboard.experiments import ExperimentRegistry, seed_registry
-from aref.dashboard.facts import PillarStatuses, automated_tiers, maturity_view
-from aref.dashboard.load import check_after, idle_view
-from aref.dashboard.measures import measured_incidents, metrics_view
-from aref.dashboard.timeline import check_limit, timeline_view
-from aref.dashboard.views import (
-    alert_view,
-    alerts_view,
-    choose_profile,
-    experiment_view,
-    fault_view,
-    replica_bounds,
-    service_view,
-    status_view,
-    telemetry_view,
-)
-from aref.dashboard.wire import (
+from aref.control.wire import (
     AlertsView,
     AlertView,
     ChaosStatusView,
@@ -54,13 +37,29 @@ from aref.dashboard.wire import (
     TelemetryView,
     TimelineView,
     TrafficView,
-    json_ready,
+)
+from aref.dashboard import runs as run_records
+from aref.dashboard.experiments import ExperimentRegistry, seed_registry
+from aref.dashboard.facts import PillarStatuses, automated_tiers, maturity_view
+from aref.dashboard.load import check_after, idle_view
+from aref.dashboard.measures import measured_incidents, metrics_view
+from aref.dashboard.timeline import check_limit, timeline_view
+from aref.dashboard.views import (
+    alert_view,
+    alerts_view,
+    choose_profile,
+    experiment_view,
+    fault_view,
+    replica_bounds,
+    service_view,
+    status_view,
+    telemetry_view,
 )
 from aref.errors import NotFoundError
 from aref.events import Event
 from aref.evolution.demo_history import check_count
 from aref.models import HealthSample, Incident
-from aref.records import from_record, to_record
+from aref.records import from_record, json_ready, to_record
 from aref.recovery.defaults import configured_runbooks
 from aref.scoring import RiskProfile
 from aref.topology import DEMO_TOPOLOGY, SERVICES

@@ -1,4 +1,4 @@
-"""Every table, panel and progress display of the CLI, drawn from the API's JSON shapes (``aref.dashboard.wire``).
+"""Every table, panel and progress display of the CLI, drawn from the API's JSON shapes (``aref.control.wire``).
 
 All rendering is here, one module per command group, re-exported so a command calls
 ``render.<name>``: ``basics`` (``--json`` output, formats, tables), ``scores`` (CRS, pillars,

@@ -29,6 +29,12 @@ from aref.absorption.shared_breaker import OutcomeReport
 from aref.adaptation.engine import AdaptationEngine
 from aref.clock import Clock
 from aref.config import ArefSettings
+from aref.control.wire import (
+    AlertsView,
+    FaultView,
+    MaturityView,
+    TimelineView,
+)
 from aref.dashboard.facts import PillarStatuses, automated_tiers, maturity_view
 from aref.dashboard.inmemory.bus import LocalBus
 from aref.dashboard.inmemory.scaler import FakeScaler
@@ -36,7 +42,6 @@ from aref.dashboard.inmemory.shop import SimulatedShop
 from aref.dashboard.measures import measured_incidents
 from aref.dashboard.timeline import check_limit, timeline_view
 from aref.dashboard.views import alerts_view, fault_view
-from aref.dashboard.wire import AlertsView, FaultView, MaturityView, TimelineView
 from aref.detection.engine import DetectionEngine
 from aref.errors import ConflictError, InvalidInputError, StoreError
 from aref.events import Event

@@ -1,1 +1,1 @@
-"""Pydantic request and response models of the HTTP API (the wire shapes of ``aref.dashboard.wire``)."""
+"""Pydantic request and response models of the HTTP API (the wire shapes of ``aref.control.wire``)."""

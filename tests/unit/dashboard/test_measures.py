@@ -5,9 +5,9 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from aref.control.wire import AlertView
 from aref.dashboard.measures import availability_view, error_budgets, measured_incidents, metrics_view, slo_statuses
 from aref.dashboard.views import alert_view
-from aref.dashboard.wire import AlertView
 from aref.models import Incident, IncidentSeverity
 from tests.unit.dashboard.conftest import make_settings
 

@@ -6,10 +6,16 @@ import asyncio
 
 from prometheus_client import CollectorRegistry
 
+from aref.control.wire import (
+    AlertsView,
+    ChaosStatusView,
+    MetricsView,
+    ServicesView,
+    ServiceView,
+)
 from aref.dashboard.local import LocalControlPlane
 from aref.dashboard.prometheus import build_registry, scrape
 from aref.dashboard.views import fault_view, service_view
-from aref.dashboard.wire import AlertsView, ChaosStatusView, MetricsView, ServicesView, ServiceView
 from aref.topology import DEMO_TOPOLOGY
 from chaos.faults import ActiveFault, FaultSpec, FaultType
 

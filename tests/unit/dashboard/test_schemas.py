@@ -7,7 +7,7 @@ from typing import get_type_hints
 import pytest
 from pydantic import BaseModel
 
-from aref.dashboard import wire
+from aref.control import wire
 from aref.dashboard.schemas import alerts, chaos, controls, load, maturity, metrics, seed, services, status, timeline
 
 PAIRS: list[tuple[type, type[BaseModel]]] = [

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from aref import __version__
+from aref.control.wire import AlertView, MaturityView, ReplicaCounts
 from aref.dashboard.views import alert_counts, alert_view, fault_view, service_view, status_view
-from aref.dashboard.wire import AlertView, MaturityView, ReplicaCounts
 from aref.topology import DEMO_TOPOLOGY
 from chaos.faults import ActiveFault, FaultSpec, FaultType
 

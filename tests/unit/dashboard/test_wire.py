@@ -6,7 +6,7 @@ import json
 import math
 from enum import StrEnum
 
-from aref.dashboard.wire import json_ready
+from aref.records import json_ready
 
 
 class Colour(StrEnum):

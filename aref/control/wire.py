@@ -1,15 +1,11 @@
-"""The wire format between the control plane and the API: JSON-ready shapes as TypedDicts.
+"""The control plane's answers: JSON-ready shapes as TypedDicts, the one definition of each API shape.
 
-Plain data only: dicts, lists, str, int, float (always finite), bool and None. ``json_ready``
-turns engine output (enums, tuples, non-finite floats) into that form.
+Plain data only: dicts, lists, str, int, float (always finite), bool and None
+(``aref.records.json_ready`` turns engine output into that form).
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Mapping
-from enum import Enum
-from numbers import Integral, Real
 from typing import Any, TypedDict
 
 # -- shapes ------------------------------------------------------------------------------
@@ -311,24 +307,3 @@ class LoadRecordView(TypedDict):
     outcomes: list[OutcomeView]  # in completion order
     next: int  # the position to ask from next time
     skipped: int  # sends not made so far: too many requests in flight
-
-
-# -- the wire rule --------------------------------------------------------------------------
-
-
-def json_ready(value: Any) -> Any:
-    """Plain JSON data: enums by value, tuples and sets as lists, non-finite floats as None."""
-    if value is None or isinstance(value, (bool, str)):
-        return value
-    if isinstance(value, Enum):
-        return json_ready(value.value)
-    if isinstance(value, Integral):
-        return int(value)
-    if isinstance(value, Real):
-        number = float(value)
-        return number if math.isfinite(number) else None
-    if isinstance(value, Mapping):
-        return {str(k): json_ready(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return [json_ready(v) for v in value]
-    return str(value)
