@@ -20,6 +20,7 @@ from aref.absorption.breaker import BreakerConfig, BreakerSnapshot, BreakerState
 from aref.absorption.bulkhead import Bulkhead
 from aref.absorption.degradation import DegradationManager, DegradationPolicy, DegradationTier, HealthSignals
 from aref.absorption.edges import edge_name
+from aref.absorption.facts import AbsorptionFacts, measured_containment
 from aref.absorption.rate_limiter import TokenBucket
 from aref.absorption.shared_breaker import BreakerDecision, OutcomeReport, SharedBreakerRegistry
 from aref.clock import Clock
@@ -115,6 +116,16 @@ class AbsorptionEngine:
 
     def blast_radius(self, service: str) -> BlastRadius:
         return blast_radius(self._graph, service, self._open_edges())
+
+    def facts(self) -> AbsorptionFacts:
+        """What absorption has in place, as measured (see ``aref.absorption.facts``)."""
+        return AbsorptionFacts(
+            breakers_configured=len(self._registry.edges),
+            has_bulkheads=bool(self._bulkheads),
+            has_rate_limiters=bool(self._limiters),
+            has_degradation_tiers=bool(self._degradation.states()),
+            blast_radius_containment_pct=measured_containment(blast_radii(self._graph, self._open_edges()).values()),
+        )
 
     def status(self) -> dict[str, Any]:
         snapshots = self._registry.snapshots()

@@ -24,6 +24,7 @@ from aref.adaptation.classify import AnomalyClassifier
 from aref.adaptation.controls import Controls
 from aref.adaptation.decision_tree import Decision, DecisionTree
 from aref.adaptation.executor import Executor
+from aref.adaptation.facts import AdaptationFacts
 from aref.adaptation.feature_flags import FeatureFlag
 from aref.adaptation.history import AlertHistory
 from aref.adaptation.journal import Journal
@@ -132,6 +133,17 @@ class AdaptationEngine:
             self._log("scaling", decision.service, "autoscale", (f"scale to {decision.desired}",), decision.reason)
         self.history.prune(now)
         self._commit()
+
+    def facts(self) -> AdaptationFacts:
+        """What adaptation has in place and did, as measured (see ``aref.adaptation.facts``)."""
+        return AdaptationFacts(
+            feature_flags=len({f.name for f in self.flags.flags()}),
+            has_traffic_shifting=bool(self.traffic.snapshot()),
+            automated_scaling=bool(self.autoscaler.states()),
+            decisions=self._totals["decisions"],
+            escalations=self._totals["escalations"],
+            adaptations=tuple((r.alert_id, r.at) for r in self._journal.recent() if r.alert_id is not None),
+        )
 
     def status(self) -> dict[str, Any]:
         now = self._clock.now()

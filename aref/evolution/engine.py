@@ -27,6 +27,7 @@ from aref.errors import ArefError, InvalidInputError
 from aref.events import Event, EventCategory, EventSink, Severity
 from aref.evolution.actions import ActionTracker
 from aref.evolution.chain import collect
+from aref.evolution.facts import EvolutionFacts
 from aref.evolution.knowledge import KnowledgeBase, KnowledgeEntry
 from aref.evolution.recurrence import RecurrenceMatcher, derive_signature
 from aref.evolution.review import PostIncidentReview, ReviewGenerator, ReviewTargets
@@ -126,6 +127,19 @@ class EvolutionEngine:
             ],
             "chains": {"tracked": len(self._chains), "events": sum(len(c) for c in self._chains.values())},
         }
+
+    def facts(self) -> EvolutionFacts:
+        """What evolution has learnt, as measured (see ``aref.evolution.facts``)."""
+        reviews = self._reviews.all()
+        stats = self.actions.stats()
+        return EvolutionFacts(
+            reviews=len(reviews),
+            review_completion_pct=self._review_completion(reviews),
+            knowledge_entries=len(self.knowledge),
+            action_completion_rate_pct=stats.completion_rate_pct,
+            recurrence_rate_pct=self._matcher.recurrence_rate(self._reviewed_incidents(reviews)),
+            improvement_velocity=stats.velocity,
+        )
 
     def review(self, incident_id: str) -> PostIncidentReview:
         return self._reviews.require(f"PIR-{incident_id}")

@@ -29,6 +29,7 @@ from aref.recovery.catalog import RunbookCatalog
 from aref.recovery.defaults import default_runbooks
 from aref.recovery.dry_run import DryRunActionRunner, DryRunVerifier
 from aref.recovery.executor import ExecutionStatus, RunbookExecutor
+from aref.recovery.facts import RecoveryFacts
 from aref.recovery.runbook import Runbook
 from aref.recovery.state import Recovery, RecoveryStatus, TierEntry
 from aref.recovery.step_kinds import DEFAULT_STEP_KINDS, ActionRunner, StepKindRegistry, StepTools, Verifier
@@ -152,6 +153,10 @@ class RecoveryEngine:
 
     def active(self) -> tuple[Recovery, ...]:
         return tuple(self._active.values())
+
+    def facts(self) -> RecoveryFacts:
+        """What recovery has in place, as measured (see ``aref.recovery.facts``)."""
+        return RecoveryFacts(runbooks=len(self._catalog))
 
     @property
     def catalog(self) -> RunbookCatalog:

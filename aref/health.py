@@ -1,0 +1,63 @@
+"""A service's health: the worst of what is observed about it, with a reason per observation.
+
+No replica running is ``down``; a CRITICAL/EMERGENCY open alert or a MINIMAL/EMERGENCY
+degradation tier is ``critical``; a WARNING alert, a REDUCED tier or fewer replicas running
+than asked for is ``degraded``; nothing of that is ``healthy``. INFO alerts and the FULL tier
+say nothing. An injected fault is never counted as health: only its effects are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from enum import StrEnum
+
+from aref.absorption.degradation import DegradationTier
+from aref.detection.alerts import Alert
+from aref.events import Severity
+
+
+class ServiceHealth(StrEnum):
+    HEALTHY = "healthy"
+    DEGRADED = "degraded"
+    CRITICAL = "critical"
+    DOWN = "down"
+
+    @property
+    def rank(self) -> int:
+        """Position from best (0, healthy) to worst (3, down)."""
+        return list(ServiceHealth).index(self)
+
+
+_TIER_HEALTH = {
+    DegradationTier.REDUCED: ServiceHealth.DEGRADED,
+    DegradationTier.MINIMAL: ServiceHealth.CRITICAL,
+    DegradationTier.EMERGENCY: ServiceHealth.CRITICAL,
+}
+_ALERT_HEALTH = {
+    Severity.WARNING: ServiceHealth.DEGRADED,
+    Severity.CRITICAL: ServiceHealth.CRITICAL,
+    Severity.EMERGENCY: ServiceHealth.CRITICAL,
+}
+
+
+def assess_health(
+    *, running: int, target: int, alerts: Sequence[Alert], tier: DegradationTier | None
+) -> tuple[ServiceHealth, tuple[str, ...]]:
+    """The service's health and the reasons for it, in order: replicas, each alert, the tier.
+
+    ``alerts`` are the service's open alerts; ``tier`` its degradation tier (None when unknown).
+    """
+    verdicts: list[tuple[ServiceHealth, str]] = []
+    if running == 0:
+        verdicts.append((ServiceHealth.DOWN, "no replica running"))
+    elif running < target:
+        verdicts.append((ServiceHealth.DEGRADED, f"{running} of {target} replicas running"))
+    for alert in alerts:
+        health = _ALERT_HEALTH.get(alert.severity)
+        if health is not None:
+            verdicts.append((health, f"{alert.severity.value} alert {alert.id} on {alert.metric}"))
+    tier_health = None if tier is None else _TIER_HEALTH.get(tier)
+    if tier is not None and tier_health is not None:
+        verdicts.append((tier_health, f"degradation tier {tier.value}"))
+    status = max((h for h, _ in verdicts), key=lambda h: h.rank, default=ServiceHealth.HEALTHY)
+    return status, tuple(reason for _, reason in verdicts)
