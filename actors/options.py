@@ -1,24 +1,20 @@
 """Every Ray option of AREF's actors, in one place.
 
 Pillar actors are named, detached, async, restartable and take no CPU; they are pinned to the
-head node, where the SQLite store lives (ARCHITECTURE §3).
+head node, where the SQLite store lives. Their names are the pillar services' names
+(``aref.control.wiring``).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from aref.control.wiring import ABSORPTION, ADAPTATION, CHAOS, DETECTION, EVOLUTION, LOADGEN, RECOVERY, TIMELINE
+
 NAMESPACE = "aref"
 SERVE_NAMESPACE = "serve"
 HEAD_NODE_RESOURCE = "node:__internal_head__"
-
-DETECTION = "detection"
-ABSORPTION = "absorption"
-ADAPTATION = "adaptation"
-RECOVERY = "recovery"
-EVOLUTION = "evolution"
-CHAOS = "chaos"
-TIMELINE = "timeline"
+ACTORS: tuple[str, ...] = (TIMELINE, DETECTION, ABSORPTION, ADAPTATION, RECOVERY, EVOLUTION, CHAOS, LOADGEN)
 PILLAR_ACTORS: tuple[str, ...] = (DETECTION, ABSORPTION, ADAPTATION, RECOVERY, EVOLUTION, CHAOS, TIMELINE)
 
 

@@ -1,19 +1,19 @@
 """Serve's real replica counts: read them, and change them through the external-scaler REST API.
 
 Scaling uses ``POST /api/v1/applications/{app}/deployments/{dep}/scale`` (apps deployed with
-``external_scaler_enabled: true``), never a redeploy (RAY_NOTES §3). In Ray token-auth mode the
+``external_scaler_enabled: true``), never a redeploy (which would restart every replica). In Ray token-auth mode the
 token is sent as a bearer header. AREF's apps name their one deployment after the app.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
 
+from aref.control.ports import ReplicaCount
 from aref.errors import ArefError, ConflictError, NotFoundError
 
 TOKEN_FILE = Path.home() / ".ray" / "auth_token"
@@ -26,16 +26,9 @@ def ray_auth_headers() -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"} if token else {}
 
 
-@dataclass(frozen=True)
-class ReplicaCount:
-    service: str
-    target: int
-    running: int
-    status: str
-    replica_ids: tuple[str, ...]
-
-
 class ServeAdmin:
+    """The ``Scaler`` port on Ray: Serve's external-scaler REST API and its application status."""
+
     def __init__(self, dashboard_url: str, timeout_s: float = 10.0) -> None:
         self._url = dashboard_url.rstrip("/")
         self._http = httpx.AsyncClient(timeout=timeout_s, headers=ray_auth_headers())

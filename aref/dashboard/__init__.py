@@ -1,6 +1,5 @@
-"""The dashboard edge: the control-plane HTTP API (FastAPI) over a ``ControlPlane`` protocol.
+"""The dashboard edge: the control-plane HTTP API (FastAPI) and the web UI over a ``ControlPlane``.
 
-``create_app`` lives in ``aref.dashboard.app``; this package root imports nothing so that the
-pure modules (``control_plane``, ``views``, ``measures``, ``facts``, ``timeline``) can be used
-without FastAPI.
+``create_app`` lives in ``aref.dashboard.app``; handlers only translate HTTP to control-plane
+calls (``aref.control.plane``) and its answers back.
 """

@@ -17,8 +17,8 @@ from fastapi import FastAPI
 
 from aref import __version__
 from aref.config import ArefSettings, load_settings
+from aref.control.plane import ControlPlane
 from aref.dashboard.auth import BearerTokenGuard
-from aref.dashboard.control_plane import ControlPlane
 from aref.dashboard.errors import install_error_handlers
 from aref.dashboard.routes import ROUTERS
 from aref.errors import InvalidInputError

@@ -6,7 +6,7 @@ from typing import Annotated, cast
 
 from fastapi import Depends, Request
 
-from aref.dashboard.control_plane import ControlPlane
+from aref.control.plane import ControlPlane
 
 API_PREFIX = "/api/aref"
 

@@ -12,7 +12,8 @@ from typing import Any
 
 from prometheus_client import CollectorRegistry, Gauge, generate_latest
 
-from aref.dashboard.control_plane import AlertsView, ChaosStatusView, ControlPlane, MetricsView, ServicesView
+from aref.control.plane import ControlPlane
+from aref.control.wire import AlertsView, ChaosStatusView, MetricsView, ServicesView
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 

@@ -32,7 +32,7 @@ from aref.topology import DEMO_TOPOLOGY
 from services.base.envelope import Envelope, error_envelope
 from services.base.guards import GuardPolicy
 from services.base.metrics import CONTENT_TYPE
-from services.base.runtime import ControlPlane, ReplicaIdentity, ReplicaRuntime
+from services.base.runtime import ControlLink, ReplicaIdentity, ReplicaRuntime
 
 log = logging.getLogger(__name__)
 SHOP_STORE_FILE = "shop.sqlite3"
@@ -66,7 +66,7 @@ class ServiceReplica:
         service: str,
         *,
         settings: ArefSettings | None = None,
-        plane: ControlPlane | None = None,
+        link: ControlLink | None = None,
         clock: Clock | None = None,
         store: Store | None = None,
         guard_policy: GuardPolicy | None = None,
@@ -74,11 +74,11 @@ class ServiceReplica:
         downstream: Sequence[str] = (),
         autostart: bool = True,
     ) -> None:
-        if plane is None or identity is None:
+        if link is None or identity is None:
             # the Ray glue, needed only inside a real replica (tests pass fakes)
-            from services.base.ray_plane import RayControlPlane, replica_identity
+            from services.base.ray_link import RayControlLink, replica_identity
 
-            plane = plane or RayControlPlane()
+            link = link or RayControlLink()
             identity = identity or replica_identity(service)
         self.settings = settings or load_settings()
         self.clock = clock or SystemClock()
@@ -86,7 +86,7 @@ class ServiceReplica:
         self.runtime = ReplicaRuntime(
             identity,
             self.settings,
-            plane,
+            link,
             self.clock,
             downstream=downstream,
             guard_policy=guard_policy,

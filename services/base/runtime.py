@@ -52,7 +52,7 @@ class ReplicaIdentity:
     pid: int
 
 
-class ControlPlane(Protocol):
+class ControlLink(Protocol):
     """The pillar actors as a replica sees them; pushes return whether the call was sent."""
 
     async def push_telemetry(self, records: list[dict[str, Any]]) -> bool: ...
@@ -67,7 +67,7 @@ class ReplicaRuntime:
         self,
         identity: ReplicaIdentity,
         settings: ArefSettings,
-        plane: ControlPlane,
+        link: ControlLink,
         clock: Clock,
         *,
         downstream: Sequence[str] = (),
@@ -86,7 +86,7 @@ class ReplicaRuntime:
         self.board_applied_at: float | None = None  # when this replica took its current fault board
         self.metrics = ReplicaMetrics(self.service, identity.replica_id)
         self.telemetry = TelemetryAccumulator(self.service, identity.replica_id, clock.now(), identity.actor_name)
-        self._plane = plane
+        self._link = link
         self._timer = timer
         self._rng = rng
         self._sleep = sleep
@@ -219,7 +219,7 @@ class ReplicaRuntime:
         """One control-plane round; every step survives a missing or failing actor."""
         self._pending_telemetry.append(to_record(self.telemetry.flush(self.clock.now())))
         del self._pending_telemetry[:-MAX_PENDING_TELEMETRY]
-        if await self._quiet(self._plane.push_telemetry(list(self._pending_telemetry)), "push telemetry"):
+        if await self._quiet(self._link.push_telemetry(list(self._pending_telemetry)), "push telemetry"):
             self._pending_telemetry.clear()
         for guard in self.guards.values():
             report = guard.drain_report()
@@ -227,13 +227,13 @@ class ReplicaRuntime:
                 self._pending_reports.append(to_record(report))
         del self._pending_reports[:-MAX_PENDING_REPORTS]
         if self._pending_reports:
-            sent = await self._quiet(self._plane.push_reports(list(self._pending_reports)), "push breaker reports")
+            sent = await self._quiet(self._link.push_reports(list(self._pending_reports)), "push breaker reports")
             if sent:
                 self._pending_reports.clear()
         board, decisions, control = await asyncio.gather(
-            self._quiet(self._plane.board(self.service), "pull fault board"),
-            self._quiet(self._plane.decisions_since(self.control.decisions_version), "pull breaker decisions"),
-            self._quiet(self._plane.control_for(self.service), "pull flags and traffic"),
+            self._quiet(self._link.board(self.service), "pull fault board"),
+            self._quiet(self._link.decisions_since(self.control.decisions_version), "pull breaker decisions"),
+            self._quiet(self._link.control_for(self.service), "pull flags and traffic"),
         )
         self._apply(board, decisions, control)
         self.ticks += 1

@@ -1,6 +1,6 @@
 """Fixtures of the web UI suites: a live API on 127.0.0.1:8123 over the in-memory engines, a browser, a page.
 
-``ui_server`` serves ``create_app(LocalControlPlane(settings, SystemClock()))`` with replica traffic
+``ui_server`` serves ``create_app(local_control_plane(settings, SystemClock()))`` with replica traffic
 pushed twice a second (``tests.ui.live.Traffic``). Before the tests it plays one short incident
 (payments failing for 6 s) through to its review, so every pillar has history to show, and leaves
 a long low-grade fault on inventory running, so there are live alerts, adaptation and recovery to
@@ -20,7 +20,8 @@ from playwright.sync_api import Browser
 from aref.clock import SystemClock
 from aref.config import AbsorptionSettings, AdaptationSettings, ArefSettings, DetectionSettings, RecoverySettings
 from aref.dashboard.app import create_app
-from aref.dashboard.local import LocalControlPlane
+from aref.control.inprocess.transport import local_control_plane
+from aref.control.plane import ControlPlane
 from tests.ui.live import LiveServer, Traffic
 from tests.ui.pages import UiPage, chromium
 
@@ -46,12 +47,18 @@ def ui_settings() -> ArefSettings:
 def seed_history(server: LiveServer) -> None:
     """One incident from fault to review, then a background fault that keeps the pillars busy."""
     plane = server.plane
-    engines = plane.runtime.engines
+    transport = plane.transport
     server.wait_for(lambda: server.traffic.pushes >= 4, timeout=10, what="baseline traffic")
     server.run(lambda: plane.inject_fault("payments", "error", 0.8, SEED_FAULT_SECONDS))
-    server.wait_for(lambda: engines.evolution.status()["reviews"]["total"] >= 1, timeout=90, what="the seed review")
+    server.wait_for(
+        lambda: transport.service("evolution").engine.status()["reviews"]["total"] >= 1,
+        timeout=90,
+        what="the seed review",
+    )
     restore_background_fault(server)
-    server.wait_for(lambda: bool(engines.recovery.active()), timeout=60, what="recovery of the inventory fault")
+    server.wait_for(
+        lambda: bool(transport.service("recovery").engine.active()), timeout=60, what="recovery of the inventory fault"
+    )
 
 
 def restore_background_fault(server: LiveServer) -> None:
@@ -68,7 +75,7 @@ def ui_server() -> Iterator[LiveServer]:
     importlib.import_module("sklearn.ensemble")
     settings = ui_settings()
     clock = SystemClock()
-    plane = LocalControlPlane(settings, clock)
+    plane = local_control_plane(settings, clock)
     server = LiveServer(create_app(plane, settings=settings), plane, Traffic(plane, clock), HOST, PORT)
     server.start()
     try:

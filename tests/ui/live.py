@@ -1,4 +1,4 @@
-"""A live AREF API for the UI tests: uvicorn in a thread over a ``LocalControlPlane`` on the wall clock.
+"""A live AREF API for the UI tests: uvicorn in a thread over a ``ControlPlane`` on the wall clock.
 
 ``LiveServer`` runs the app on its own event loop; everything that touches the control plane
 (requests, the traffic below, test set-up through ``call``/``run``) runs on that one loop, so the
@@ -25,7 +25,8 @@ from fastapi import FastAPI
 
 from aref.absorption.shared_breaker import OutcomeReport
 from aref.clock import Clock
-from aref.dashboard.local import LocalControlPlane
+from aref.control.inprocess.transport import local_control_plane
+from aref.control.plane import ControlPlane
 from aref.records import to_record
 from aref.telemetry import TelemetryAccumulator
 from aref.topology import DEMO_TOPOLOGY, SERVICES
@@ -38,7 +39,7 @@ EDGE_CALLS = 10  # calls per period a caller reports on each edge to a shop serv
 
 @dataclass
 class Traffic:
-    plane: LocalControlPlane
+    plane: ControlPlane
     clock: Clock
     period: float = 0.5
     rps: int = 30
@@ -51,13 +52,13 @@ class Traffic:
         now = self.clock.now()
         start = max(self._last, now - self.period)  # after a stall, one period's worth, as a replica's tick
         self._last = now
-        board = self.plane.runtime.faults.board()
+        board = self.plane.transport.board()
         requests = max(1, round(self.rps * (now - start)))
         records: list[dict[str, Any]] = []
         for service in SERVICES:
             replicas = [
                 TelemetryAccumulator(service, f"{service}-r{n}", start)
-                for n in range(max(1, self.plane.runtime.scaler.running(service)))
+                for n in range(max(1, self.plane.transport.fleet.running(service)))
             ]
             for i in range(requests):
                 effect = decide(board, service, start, i / requests)
@@ -65,12 +66,12 @@ class Traffic:
                 ok = effect.kind not in (EffectKind.ERROR, EffectKind.TIMEOUT)
                 replicas[i % len(replicas)].record(latency, ok=ok)
             records.extend(to_record(acc.flush(now)) for acc in replicas)
-        self.plane.ingest_telemetry(records)
-        self.plane.apply_reports(self._breaker_reports(board, start, now))
+        self.plane.transport.ingest_telemetry(records)
+        self.plane.transport.apply_reports(self._breaker_reports(board, start, now))
         self.pushes += 1
 
     def _breaker_reports(self, board: Any, start: float, now: float) -> list[dict[str, Any]]:
-        breakers = self.plane.runtime.engines.absorption.status()["breakers"]
+        breakers = self.plane.transport.service("absorption").engine.status()["breakers"]
         self._sequence += 1
         reports = []
         for caller, callee in DEMO_TOPOLOGY.edges:
@@ -95,7 +96,7 @@ class Traffic:
 class LiveServer:
     """``app`` served on ``host:port`` from a background thread, with ``traffic`` pushed on its loop."""
 
-    def __init__(self, app: FastAPI, plane: LocalControlPlane, traffic: Traffic, host: str, port: int) -> None:
+    def __init__(self, app: FastAPI, plane: ControlPlane, traffic: Traffic, host: str, port: int) -> None:
         self.plane = plane
         self.traffic = traffic
         self.url = f"http://{host}:{port}"

@@ -12,7 +12,8 @@ import pytest
 
 from aref.config import ArefSettings
 from aref.dashboard.app import create_app
-from aref.dashboard.local import LocalControlPlane
+from aref.control.inprocess.transport import local_control_plane
+from aref.control.plane import ControlPlane
 from aref.errors import ArefError, ConflictError, InvalidInputError, NotFoundError, RejectedError
 from aref.models import HealthSample
 from aref.testing import FakeClock
@@ -36,17 +37,17 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def plane(clock: FakeClock) -> LocalControlPlane:
-    return LocalControlPlane(ArefSettings(api_token=TOKEN, ray_dashboard_url="http://127.0.0.1:8265"), clock)
+def plane(clock: FakeClock) -> ControlPlane:
+    return local_control_plane(ArefSettings(api_token=TOKEN, ray_dashboard_url="http://127.0.0.1:8265"), clock)
 
 
-def over(plane: LocalControlPlane, token: str | None = TOKEN) -> HttpExperimentApi:
+def over(plane: ControlPlane, token: str | None = TOKEN) -> HttpExperimentApi:
     settings = ArefSettings(api_token=TOKEN, ray_dashboard_url="http://127.0.0.1:8265")
     app = create_app(plane, settings=settings)
     return HttpExperimentApi("http://aref", token=token, transport=httpx.ASGITransport(app=app))
 
 
-def test_reads_return_the_api_shapes_the_runner_uses(plane: LocalControlPlane) -> None:
+def test_reads_return_the_api_shapes_the_runner_uses(plane: ControlPlane) -> None:
     async def scenario() -> tuple[Any, ...]:
         api = over(plane)
         return await api.error_budgets(), await api.detectors(), await api.services(), await api.breakers()
@@ -60,7 +61,7 @@ def test_reads_return_the_api_shapes_the_runner_uses(plane: LocalControlPlane) -
     assert "gateway->payments" in breakers
 
 
-def test_inject_then_stop_rolls_the_fault_back(plane: LocalControlPlane, clock: FakeClock) -> None:
+def test_inject_then_stop_rolls_the_fault_back(plane: ControlPlane, clock: FakeClock) -> None:
     async def scenario() -> tuple[dict[str, Any], list[Any], list[Any]]:
         api = over(plane)
         fault = await api.inject(SPEC, "payment_test")
@@ -75,7 +76,7 @@ def test_inject_then_stop_rolls_the_fault_back(plane: LocalControlPlane, clock: 
     assert active == []
 
 
-def test_stop_fault_rolls_back_that_fault_only(plane: LocalControlPlane) -> None:
+def test_stop_fault_rolls_back_that_fault_only(plane: ControlPlane) -> None:
     async def scenario() -> tuple[str, str, dict[str, Any]]:
         api = over(plane)
         first, second = await api.inject(SPEC, "a"), await api.inject(SPEC, "b")
@@ -87,7 +88,7 @@ def test_stop_fault_rolls_back_that_fault_only(plane: LocalControlPlane) -> None
     assert [(f["fault_id"], f["end_reason"]) for f in status["recent"]] == [(first, "stopped by request")]
 
 
-def test_stopping_a_fault_that_already_ended_is_not_an_error(plane: LocalControlPlane, clock: FakeClock) -> None:
+def test_stopping_a_fault_that_already_ended_is_not_an_error(plane: ControlPlane, clock: FakeClock) -> None:
     async def scenario() -> dict[str, Any]:
         api = over(plane)
         fault = await api.inject(SPEC, "a")
@@ -108,17 +109,17 @@ def test_a_404_that_is_not_about_the_fault_is_raised() -> None:
         asyncio.run(api.stop_fault("FLT-1"))
 
 
-def test_alerts_come_back_active_and_resolved(plane: LocalControlPlane, clock: FakeClock) -> None:
+def test_alerts_come_back_active_and_resolved(plane: ControlPlane, clock: FakeClock) -> None:
     for _ in range(5):
         clock.advance(1)
-        plane.ingest(HealthSample("payments", clock.now(), 100, 60))
+        plane.transport.ingest(HealthSample("payments", clock.now(), 100, 60))
     alerts = asyncio.run(over(plane).alerts())
     seen = [SeenAlert.from_view(a) for a in alerts]
     assert seen
     assert all(a.service == "payments" and T0 < a.fired_at <= T0 + 5 for a in seen)
 
 
-def test_bad_input_and_a_missing_token_become_aref_errors(plane: LocalControlPlane) -> None:
+def test_bad_input_and_a_missing_token_become_aref_errors(plane: ControlPlane) -> None:
     with pytest.raises(InvalidInputError) as caught:
         asyncio.run(over(plane).inject(FaultSpec("payments", FaultType.ERROR, 0.5, 10.0, -1.0), "x"))
     assert caught.value.field == "delay_ms"
@@ -160,7 +161,7 @@ def test_a_run_record_is_posted_to_the_runs_endpoint() -> None:
     assert json.loads(request.content) == {"id": "RUN-1", "passed": True}
 
 
-def test_a_run_record_is_stored_by_the_api_with_nan_as_null(plane: LocalControlPlane) -> None:
+def test_a_run_record_is_stored_by_the_api_with_nan_as_null(plane: ControlPlane) -> None:
     record = {"id": "RUN-1", "passed": False, "mttd_s": math.nan}
     asyncio.run(over(plane).save_run("RUN-1", record))
     assert asyncio.run(plane.runs()) == [{"id": "RUN-1", "passed": False, "mttd_s": None}]
@@ -184,13 +185,13 @@ class SteadyLoad:
         return ClientRecord(tuple(Outcome(T0 + i * 0.5, 201, 20.0) for i in range(count)))
 
 
-def test_the_runner_over_the_http_api_measures_what_the_engines_did(plane: LocalControlPlane, clock: FakeClock) -> None:
+def test_the_runner_over_the_http_api_measures_what_the_engines_did(plane: ControlPlane, clock: FakeClock) -> None:
     async def tick(seconds: float) -> None:
         """Each simulated second, payments reports what its active fault does to it."""
         for _ in range(round(seconds)):
             clock.advance(1)
             faulty = any(f["service"] == "payments" for f in (await plane.chaos_status())["active"])
-            plane.ingest(HealthSample("payments", clock.now(), 100, 60 if faulty else 0))
+            plane.transport.ingest(HealthSample("payments", clock.now(), 100, 60 if faulty else 0))
 
     experiment = parse_experiment(
         {
@@ -226,13 +227,13 @@ def test_the_runner_over_the_http_api_measures_what_the_engines_did(plane: Local
 
 def test_the_api_load_generator_follows_the_load_record(clock: FakeClock) -> None:
     settings = ArefSettings(api_token=TOKEN, ray_dashboard_url="http://127.0.0.1:8265")
-    plane = LocalControlPlane(settings, clock, sleep=Gate(clock).sleep)  # the plan runs on the fake clock
+    plane = local_control_plane(settings, clock, sleep=Gate(clock).sleep)  # the plan runs on the fake clock
 
     async def scenario() -> tuple[int, int, int, str]:
         api = over(plane)
         loadgen = ApiLoadGenerator(api)
         await loadgen.start(TrafficPlan(rate_per_s=2, duration_s=2, warmup_s=1))  # warmup_s is the runner's own
-        await plane.load.wait()
+        await plane.transport.service("loadgen").driver.wait()
         first = await loadgen.record()
         again = await loadgen.record()  # nothing new: nothing appended twice
         await loadgen.stop()

@@ -1,4 +1,4 @@
-"""Fixtures: the CLI routed in-process into the real API over a LocalControlPlane on a FakeClock.
+"""Fixtures: the CLI routed in-process into the real API over a ControlPlane on a FakeClock.
 
 ``invoke`` runs ``aref`` with a ``Runtime`` whose HTTP clients are ``TestClient``s of the app (no
 socket), whose sleep advances the fake clock, and whose console is wide enough not to wrap.
@@ -24,7 +24,8 @@ from aref.cli.main import cli
 from aref.cli.runtime import HTTP_TIMEOUT_S, Runtime
 from aref.config import ArefSettings
 from aref.dashboard.app import create_app
-from aref.dashboard.local import LocalControlPlane
+from aref.control.inprocess.transport import local_control_plane
+from aref.control.plane import ControlPlane
 from aref.recovery.defaults import default_runbooks
 from aref.recovery.runbook import Runbook
 from aref.testing import FakeClock
@@ -111,12 +112,12 @@ def settings() -> ArefSettings:
 
 
 @pytest.fixture
-def plane(clock: FakeClock, settings: ArefSettings, runbooks: tuple[Runbook, ...]) -> LocalControlPlane:
-    return LocalControlPlane(settings, clock, runbooks=runbooks)
+def plane(clock: FakeClock, settings: ArefSettings, runbooks: tuple[Runbook, ...]) -> ControlPlane:
+    return local_control_plane(settings, clock, runbooks=runbooks)
 
 
 @pytest.fixture
-def harness(clock: FakeClock, plane: LocalControlPlane, settings: ArefSettings) -> Harness:
+def harness(clock: FakeClock, plane: ControlPlane, settings: ArefSettings) -> Harness:
     return Harness(clock, create_app(plane, settings=settings))
 
 
@@ -135,7 +136,7 @@ def row(output: str, first: str) -> list[str]:
     raise AssertionError(f"no row starting with {first!r} in:\n{output}")
 
 
-def incident(plane: LocalControlPlane, clock: FakeClock) -> None:
+def incident(plane: ControlPlane, clock: FakeClock) -> None:
     """One whole incident on payments: fault, alerts, stop, alerts resolved, a review written."""
     asyncio.run(plane.start_experiment("payment_provider_failure"))
     run_traffic(plane, clock, 5)

@@ -6,14 +6,15 @@ import asyncio
 
 from aref.cli.render import brief, when
 from aref.control.wire import AlertView
-from aref.dashboard.local import LocalControlPlane
+from aref.control.inprocess.transport import local_control_plane
+from aref.control.plane import ControlPlane
 from tests.unit.cli.conftest import Harness, row
 from tests.unit.dashboard.traffic import run_traffic
 
 run = asyncio.run
 
 
-def firing(plane: LocalControlPlane, harness: Harness) -> list[AlertView]:
+def firing(plane: ControlPlane, harness: Harness) -> list[AlertView]:
     run(plane.start_experiment("payment_provider_failure"))
     run_traffic(plane, harness.clock, 5)
     return run(plane.alerts())["active"]
@@ -27,7 +28,7 @@ def test_alerts_says_why_the_tables_are_empty(harness: Harness) -> None:
     ]
 
 
-def test_alerts_lists_every_active_alert(harness: Harness, plane: LocalControlPlane) -> None:
+def test_alerts_lists_every_active_alert(harness: Harness, plane: ControlPlane) -> None:
     active = firing(plane, harness)
     out = harness.invoke("alerts").output
     assert len(active) == 2
@@ -46,7 +47,7 @@ def test_alerts_lists_every_active_alert(harness: Harness, plane: LocalControlPl
         ]
 
 
-def test_ack_then_resolve_move_the_alert(harness: Harness, plane: LocalControlPlane) -> None:
+def test_ack_then_resolve_move_the_alert(harness: Harness, plane: ControlPlane) -> None:
     alert = firing(plane, harness)[0]
     acked = harness.invoke("alerts", "ack", alert["id"])
     expected = f"{alert['id']} (payments {alert['metric']}, {alert['severity']}) is now acknowledged"
@@ -63,12 +64,12 @@ def test_ack_of_an_unknown_alert_shows_the_api_message(harness: Harness) -> None
     assert (result.exit_code, result.stderr.strip()) == (2, "error 404: unknown alert: 'ALR-nope'")
 
 
-def test_alerts_json_is_the_alerts_view(harness: Harness, plane: LocalControlPlane) -> None:
+def test_alerts_json_is_the_alerts_view(harness: Harness, plane: ControlPlane) -> None:
     firing(plane, harness)
     assert harness.json("alerts") == run(plane.alerts())
 
 
-def test_timeline_filters_and_limits(harness: Harness, plane: LocalControlPlane) -> None:
+def test_timeline_filters_and_limits(harness: Harness, plane: ControlPlane) -> None:
     active = firing(plane, harness)
     view = run(plane.timeline(category="chaos", limit=50))
     out = harness.invoke("timeline", "--category", "chaos").output

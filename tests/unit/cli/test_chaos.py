@@ -19,7 +19,8 @@ import pytest
 
 from aref.cli.errors import EXIT_HYPOTHESIS_FAILED, EXIT_INTERRUPTED
 from aref.cli.render import seconds, when
-from aref.dashboard.local import LocalControlPlane
+from aref.control.inprocess.transport import local_control_plane
+from aref.control.plane import ControlPlane
 from aref.testing import FakeClock
 from chaos.http_api import HttpExperimentApi
 from chaos.loadgen import ClientRecord, Outcome, TrafficPlan
@@ -31,7 +32,7 @@ run = asyncio.run
 EXPERIMENT = "inventory_degradation"  # 60 % errors on inventory for 60 s
 
 
-def test_list_shows_every_experiment_and_which_runs(harness: Harness, plane: LocalControlPlane) -> None:
+def test_list_shows_every_experiment_and_which_runs(harness: Harness, plane: ControlPlane) -> None:
     run(plane.start_experiment(EXPERIMENT))
     out = harness.invoke("chaos", "list").output
     experiments = run(plane.chaos_experiments())["experiments"]
@@ -48,7 +49,7 @@ def test_list_shows_every_experiment_and_which_runs(harness: Harness, plane: Loc
         ]
 
 
-def test_status_and_stop_show_the_faults(harness: Harness, plane: LocalControlPlane) -> None:
+def test_status_and_stop_show_the_faults(harness: Harness, plane: ControlPlane) -> None:
     assert harness.invoke("chaos", "status").output.splitlines() == [
         "Active faults: no fault is active",
         "Recently rolled back: no fault has ended yet",
@@ -244,7 +245,7 @@ class SteadyLoad:
 
 
 def test_a_run_through_the_real_api_stops_its_fault_and_stores_its_record(
-    harness: Harness, plane: LocalControlPlane, tmp_path: Path
+    harness: Harness, plane: ControlPlane, tmp_path: Path
 ) -> None:
     def over_the_api(options: RunOptions) -> RunPorts:
         api = HttpExperimentApi(options.url, token=options.token, transport=httpx.ASGITransport(app=harness.app))

@@ -9,7 +9,8 @@ from fastapi.testclient import TestClient
 from aref.cli.client import ArefClient
 from aref.cli.errors import ApiError, UnreachableError
 from aref.dashboard.app import create_app
-from aref.dashboard.local import LocalControlPlane
+from aref.control.inprocess.transport import local_control_plane
+from aref.control.plane import ControlPlane
 from tests.unit.cli.conftest import TOKEN, URL, make_settings
 
 
@@ -97,7 +98,7 @@ def test_a_success_that_is_not_json_is_an_error() -> None:
         client.status()
 
 
-def test_a_guarded_api_refuses_a_change_without_the_token_and_says_how_to_pass_it(plane: LocalControlPlane) -> None:
+def test_a_guarded_api_refuses_a_change_without_the_token_and_says_how_to_pass_it(plane: ControlPlane) -> None:
     settings = make_settings(api_token=TOKEN)
     app = create_app(plane, settings=settings)
     anonymous = ArefClient(URL, TestClient(app, base_url=URL))

@@ -1,6 +1,6 @@
 """``aref demo`` (and the ``aref-demo`` program): the 12 steps against the real API, the run over fakes.
 
-Steps 1-3 and 10-12 read the API app over a ``LocalControlPlane``; steps 4-9 are the experiment
+Steps 1-3 and 10-12 read the API app over a ``ControlPlane``; steps 4-9 are the experiment
 runner over the scripted ports of ``tests.unit.chaos.runner_fakes`` (as ``chaos run``'s tests).
 ``PlaneApi`` makes the injection and the rollback also start and end a real incident on the
 plane, so the numbers after the run differ from the baseline because the API says so.
@@ -23,7 +23,8 @@ from aref.cli.demo import INTERRUPTED
 from aref.cli.errors import EXIT_INTERRUPTED
 from aref.cli.main import demo_cli
 from aref.cli.render import seconds, when
-from aref.dashboard.local import LocalControlPlane
+from aref.control.inprocess.transport import local_control_plane
+from aref.control.plane import ControlPlane
 from aref.errors import StoreError
 from aref.testing import FakeClock
 from chaos.faults import FaultSpec
@@ -60,7 +61,7 @@ def sigterm_restored() -> Iterator[None]:
 class PlaneApi(FakeApi):
     """The scripted API, whose injection and rollback also start and end a real incident on the plane."""
 
-    def __init__(self, clock: FakeClock, plane: LocalControlPlane, plane_clock: FakeClock) -> None:
+    def __init__(self, clock: FakeClock, plane: ControlPlane, plane_clock: FakeClock) -> None:
         super().__init__(clock)
         self.plane, self.plane_clock = plane, plane_clock
 
@@ -90,7 +91,7 @@ class FailingRollback(FakeApi):
 
 
 @pytest.fixture
-def ports(harness: Harness, plane: LocalControlPlane) -> ScriptedPorts:
+def ports(harness: Harness, plane: ControlPlane) -> ScriptedPorts:
     run_traffic(plane, harness.clock, 3)  # a baseline with traffic behind it
     scripted = ScriptedPorts()
     incident(scripted.api)
@@ -99,7 +100,7 @@ def ports(harness: Harness, plane: LocalControlPlane) -> ScriptedPorts:
 
 
 @pytest.fixture
-def live(ports: ScriptedPorts, plane: LocalControlPlane, harness: Harness) -> ScriptedPorts:
+def live(ports: ScriptedPorts, plane: ControlPlane, harness: Harness) -> ScriptedPorts:
     """The scripted run, with a real incident on the plane between the baseline and the end."""
     ports.api = PlaneApi(ports.clock, plane, harness.clock)
     incident(ports.api)
@@ -124,7 +125,7 @@ def section(output: str, number: int) -> list[str]:
     return rest[: next((i for i, text in enumerate(rest) if HEADER.match(text)), len(rest))]
 
 
-def measured(plane: LocalControlPlane) -> dict[str, Any]:
+def measured(plane: ControlPlane) -> dict[str, Any]:
     """What the plane itself says, for comparing with what the demo showed."""
     metrics, status, detection = run(plane.metrics()), run(plane.status()), run(plane.detection())
     return {
@@ -174,7 +175,7 @@ def test_a_passed_hypothesis_says_so_and_the_options_reach_the_runner(
     assert (ports.options[0].time_scale, ports.api.injected[0][0].duration_s) == (0.5, 30.0)
 
 
-def test_baseline_and_after_come_from_the_api(harness: Harness, live: ScriptedPorts, plane: LocalControlPlane) -> None:
+def test_baseline_and_after_come_from_the_api(harness: Harness, live: ScriptedPorts, plane: ControlPlane) -> None:
     before = measured(plane)
     result = harness.invoke("demo")
     assert result.exit_code == 0, result.output
@@ -212,7 +213,7 @@ def test_baseline_and_after_come_from_the_api(harness: Harness, live: ScriptedPo
 
 
 def test_the_deep_dive_and_the_timeline_show_what_the_api_recorded(
-    harness: Harness, live: ScriptedPorts, plane: LocalControlPlane
+    harness: Harness, live: ScriptedPorts, plane: ControlPlane
 ) -> None:
     out = harness.invoke("demo").stdout
     (record,) = live.api.saved.values()
@@ -237,7 +238,7 @@ def test_the_deep_dive_and_the_timeline_show_what_the_api_recorded(
     assert f"showing {len(events)} of {len(events)} matching events ({retained} retained)" in timeline
 
 
-def test_json_is_one_document_of_four_parts(harness: Harness, live: ScriptedPorts, plane: LocalControlPlane) -> None:
+def test_json_is_one_document_of_four_parts(harness: Harness, live: ScriptedPorts, plane: ControlPlane) -> None:
     before = measured(plane)
     result = harness.invoke("demo", "--json")
     assert result.exit_code == 0, result.output

@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 
 from aref.cli.render import seconds, when
-from aref.dashboard.local import LocalControlPlane
+from aref.control.inprocess.transport import local_control_plane
+from aref.control.plane import ControlPlane
 from aref.testing import FakeClock
 from tests.unit.cli.conftest import Harness, incident, row
 from tests.unit.dashboard.traffic import run_traffic
@@ -13,7 +14,7 @@ from tests.unit.dashboard.traffic import run_traffic
 run = asyncio.run
 
 
-def test_an_open_incident_shows_its_tier_and_runbook(harness: Harness, plane: LocalControlPlane) -> None:
+def test_an_open_incident_shows_its_tier_and_runbook(harness: Harness, plane: ControlPlane) -> None:
     run(plane.start_experiment("payment_provider_failure"))
     run_traffic(plane, harness.clock, 5)
     (active,) = run(plane.recovery())["active"]
@@ -30,9 +31,7 @@ def test_an_open_incident_shows_its_tier_and_runbook(harness: Harness, plane: Lo
     assert "Resolved incidents: no incident has been resolved and reviewed yet" in out
 
 
-def test_a_resolved_incident_is_listed_with_its_review(
-    harness: Harness, plane: LocalControlPlane, clock: FakeClock
-) -> None:
+def test_a_resolved_incident_is_listed_with_its_review(harness: Harness, plane: ControlPlane, clock: FakeClock) -> None:
     incident(plane, clock)
     (review,) = run(plane.evolution())["reviews"]["recent"]
     out = harness.invoke("incidents").output
@@ -48,7 +47,7 @@ def test_a_resolved_incident_is_listed_with_its_review(
     assert harness.json("incidents") == {"active": run(plane.recovery())["active"], "reviewed": [review]}
 
 
-def test_reviews_list_each_review(harness: Harness, plane: LocalControlPlane, clock: FakeClock) -> None:
+def test_reviews_list_each_review(harness: Harness, plane: ControlPlane, clock: FakeClock) -> None:
     assert harness.invoke("reviews").output.strip() == "Post-incident reviews (0 in all): no review written yet"
     incident(plane, clock)
     (review,) = run(plane.evolution())["reviews"]["recent"]
@@ -66,7 +65,7 @@ def test_reviews_list_each_review(harness: Harness, plane: LocalControlPlane, cl
 
 
 def test_actions_show_the_counts_and_the_items_of_each_review(
-    harness: Harness, plane: LocalControlPlane, clock: FakeClock
+    harness: Harness, plane: ControlPlane, clock: FakeClock
 ) -> None:
     incident(plane, clock)
     evolution = run(plane.evolution())
@@ -80,7 +79,7 @@ def test_actions_show_the_counts_and_the_items_of_each_review(
     assert harness.json("actions") == {"stats": stats, "by_review": {review["review_id"]: review["action_item_ids"]}}
 
 
-def test_runbooks_list_what_recovery_loaded(harness: Harness, plane: LocalControlPlane) -> None:
+def test_runbooks_list_what_recovery_loaded(harness: Harness, plane: ControlPlane) -> None:
     books = run(plane.recovery())["runbooks"]
     out = harness.invoke("runbooks").output
     assert len(books) == 3

@@ -17,8 +17,9 @@ from fastapi.testclient import TestClient
 from aref.cli.load import percentile, send, summarise
 from aref.config import ArefSettings
 from aref.dashboard.app import create_app
-from aref.dashboard.inmemory.shop import HOP_MS
-from aref.dashboard.local import LocalControlPlane
+from aref.control.inprocess.shop import HOP_MS
+from aref.control.inprocess.transport import local_control_plane
+from aref.control.plane import ControlPlane
 from aref.recovery.runbook import Runbook
 from aref.testing import FakeClock
 from tests.unit.cli.conftest import URL, Harness, row
@@ -129,24 +130,24 @@ def test_load_refuses_a_rate_out_of_bounds(harness: Harness) -> None:
 class Background:
     """The CLI over one long-lived app client (the load runs in its event loop) and a gated fake sleep."""
 
-    def __init__(self, harness: Harness, plane: LocalControlPlane, client: TestClient, gate: Gate) -> None:
+    def __init__(self, harness: Harness, plane: ControlPlane, client: TestClient, gate: Gate) -> None:
         self.harness, self.plane, self.client, self.gate = harness, plane, client, gate
 
     def run_to_the_end(self) -> None:
         assert self.client.portal is not None
-        self.client.portal.call(self.plane.load.wait)
+        self.client.portal.call(self.plane.transport.service("loadgen").driver.wait)
 
 
 @pytest.fixture
 def background(clock: FakeClock, settings: ArefSettings, runbooks: tuple[Runbook, ...]) -> Iterator[Background]:
     gate = Gate(clock)
-    plane = LocalControlPlane(settings, clock, runbooks=runbooks, sleep=gate.sleep)
+    plane = local_control_plane(settings, clock, runbooks=runbooks, sleep=gate.sleep)
     app = create_app(plane, settings=settings)
     with TestClient(app, base_url=URL) as client:
         harness = Harness(clock, app, routes={URL: lambda base_url: client})
         yield Background(harness, plane, client, gate)
         assert client.portal is not None
-        client.portal.call(plane.load.stop)
+        client.portal.call(plane.transport.service("loadgen").driver.stop)
 
 
 def test_status_before_any_load_says_it_never_started(background: Background) -> None:
@@ -216,7 +217,7 @@ def test_a_plan_the_api_refuses_is_one_line_naming_the_field(
 ) -> None:
     result = background.harness.invoke("load", "start", *args)
     assert (result.exit_code, result.stderr.strip()) == (2, message)
-    assert background.plane.load.running is False
+    assert background.plane.transport.service("loadgen").driver.running is False
 
 
 def test_an_unknown_profile_is_a_usage_error(harness: Harness) -> None:

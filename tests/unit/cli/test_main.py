@@ -11,7 +11,8 @@ from aref.cli.errors import EXIT_ERROR, UnreachableError
 from aref.cli.main import cli
 from aref.cli.runtime import default_http
 from aref.dashboard.app import create_app
-from aref.dashboard.local import LocalControlPlane
+from aref.control.inprocess.transport import local_control_plane
+from aref.control.plane import ControlPlane
 from aref.testing import FakeClock
 from tests.unit.cli.conftest import TOKEN, UNREACHABLE, URL, Harness, make_settings
 
@@ -104,7 +105,7 @@ def test_the_default_http_client_reports_a_refused_connection() -> None:
         client.status()
 
 
-def test_changes_send_the_token_from_the_option_or_the_environment(plane: LocalControlPlane, clock: FakeClock) -> None:
+def test_changes_send_the_token_from_the_option_or_the_environment(plane: ControlPlane, clock: FakeClock) -> None:
     guarded = Harness(clock, create_app(plane, settings=make_settings(api_token=TOKEN)))
     refused = guarded.invoke("scale", "payments", "2")
     assert refused.exit_code == EXIT_ERROR
@@ -114,4 +115,4 @@ def test_changes_send_the_token_from_the_option_or_the_environment(plane: LocalC
     assert guarded.invoke("status").exit_code == 0  # reads need no token
     assert guarded.runner_invoke(["--url", URL, "--token", TOKEN, "scale", "payments", "2"]).exit_code == 0
     assert guarded.runner_invoke(["--url", URL, "scale", "payments", "3"], env={"AREF_API_TOKEN": TOKEN}).exit_code == 0
-    assert plane.runtime.scaler.target("payments") == 3
+    assert plane.transport.fleet.count("payments").target == 3

@@ -5,7 +5,8 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from aref.dashboard.errors import install_error_handlers
-from aref.dashboard.local import LocalControlPlane
+from aref.control.inprocess.transport import local_control_plane
+from aref.control.plane import ControlPlane
 from aref.errors import ConflictError
 from aref.evolution.demo_history import past_incidents
 from aref.store import Collection
@@ -25,11 +26,11 @@ def test_an_api_without_the_endpoint_loads_nothing_and_says_so(harness: Harness)
 
 
 def test_seed_loads_reviewed_incidents_and_shows_what_it_added(
-    harness: Harness, plane: LocalControlPlane, clock: FakeClock
+    harness: Harness, plane: ControlPlane, clock: FakeClock
 ) -> None:
     result = harness.invoke("seed", "--incidents", "3")
     assert result.exit_code == 0, result.output
-    items = len(plane.runtime.store.list(Collection.ACTION_ITEMS))
+    items = len(plane.transport.store.list(Collection.ACTION_ITEMS))
     events = sum(len(p.chain) for p in past_incidents(1, 3, clock.now()))
     assert [row(result.output, k) for k in ("incidents", "reviews", "action_items", "events")] == [
         ["incidents", "3"],

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import asyncio
 
-from aref.dashboard.local import LocalControlPlane
+from aref.control.inprocess.transport import local_control_plane
+from aref.control.plane import ControlPlane
 from tests.unit.cli.conftest import Harness, row
 from tests.unit.dashboard.traffic import run_traffic
 
 run = asyncio.run
 
 
-def test_services_shows_health_replicas_tier_and_telemetry(harness: Harness, plane: LocalControlPlane) -> None:
+def test_services_shows_health_replicas_tier_and_telemetry(harness: Harness, plane: ControlPlane) -> None:
     fault = run(plane.start_experiment("inventory_degradation"))
     run_traffic(plane, harness.clock, 5)
     out = harness.invoke("services").output
@@ -32,22 +33,22 @@ def test_services_shows_health_replicas_tier_and_telemetry(harness: Harness, pla
     assert fault["fault_id"] in view["active_faults"]
 
 
-def test_scale_sets_the_target_and_reports_the_bounds(harness: Harness, plane: LocalControlPlane) -> None:
+def test_scale_sets_the_target_and_reports_the_bounds(harness: Harness, plane: ControlPlane) -> None:
     low, high = plane.settings.adaptation.min_replicas, plane.settings.adaptation.max_replicas
     result = harness.invoke("scale", "payments", "3")
     assert result.exit_code == 0
     assert result.output.strip() == f"payments: target 3 replicas (running 3; bounds {low}..{high})"
-    assert plane.runtime.scaler.target("payments") == 3
+    assert plane.transport.fleet.count("payments").target == 3
 
 
-def test_scale_shows_the_api_refusal_and_exits_2(harness: Harness, plane: LocalControlPlane) -> None:
+def test_scale_shows_the_api_refusal_and_exits_2(harness: Harness, plane: ControlPlane) -> None:
     high = plane.settings.adaptation.max_replicas
     result = harness.invoke("scale", "payments", str(high + 1))
     assert result.exit_code == 2
     low = plane.settings.adaptation.min_replicas
     expected = f"error 422: replicas: must be an integer between {low} and {high}, got {high + 1}"
     assert result.stderr.strip() == expected
-    assert plane.runtime.scaler.target("payments") == 1
+    assert plane.transport.fleet.count("payments").target == 1
 
 
 def test_scale_of_an_unknown_service_is_not_found(harness: Harness) -> None:
@@ -55,13 +56,13 @@ def test_scale_of_an_unknown_service_is_not_found(harness: Harness) -> None:
     assert (result.exit_code, result.stderr.strip()) == (2, "error 404: unknown service: 'billing'")
 
 
-def test_scale_json_is_the_replica_view(harness: Harness, plane: LocalControlPlane) -> None:
+def test_scale_json_is_the_replica_view(harness: Harness, plane: ControlPlane) -> None:
     low, high = plane.settings.adaptation.min_replicas, plane.settings.adaptation.max_replicas
     expected = {"service": "orders", "running": 2, "target": 2, "min": low, "max": high}
     assert harness.json("scale", "orders", "2") == expected
 
 
-def test_flags_lists_every_flag_with_its_state(harness: Harness, plane: LocalControlPlane) -> None:
+def test_flags_lists_every_flag_with_its_state(harness: Harness, plane: ControlPlane) -> None:
     run(plane.set_flag("payments.analytics", False))
     out = harness.invoke("flags").output
     flags = run(plane.adaptation())["flags"]
@@ -71,7 +72,7 @@ def test_flags_lists_every_flag_with_its_state(harness: Harness, plane: LocalCon
     assert sum(1 for name in flags if f"  {name}  " in out) == len(flags) == 30
 
 
-def test_flags_set_changes_the_flag(harness: Harness, plane: LocalControlPlane) -> None:
+def test_flags_set_changes_the_flag(harness: Harness, plane: ControlPlane) -> None:
     result = harness.invoke("flags", "set", "orders.search", "off")
     assert result.output.strip() == "orders.search is now off (changed by human)"
     assert run(plane.adaptation())["flags"]["orders.search"]["enabled"] is False
@@ -91,5 +92,5 @@ def test_flags_set_accepts_only_on_or_off(harness: Harness) -> None:
     assert "'maybe' is not one of 'on', 'off'" in result.output
 
 
-def test_flags_json_is_the_adaptation_flags(harness: Harness, plane: LocalControlPlane) -> None:
+def test_flags_json_is_the_adaptation_flags(harness: Harness, plane: ControlPlane) -> None:
     assert harness.json("flags") == run(plane.adaptation())["flags"]

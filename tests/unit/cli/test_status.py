@@ -5,14 +5,15 @@ from __future__ import annotations
 import asyncio
 
 from aref.cli.status import PILLARS, headline
-from aref.dashboard.local import LocalControlPlane
+from aref.control.inprocess.transport import local_control_plane
+from aref.control.plane import ControlPlane
 from tests.unit.cli.conftest import Harness, row
 from tests.unit.dashboard.traffic import run_traffic
 
 run = asyncio.run
 
 
-def test_status_shows_crs_alerts_recoveries_chaos_and_levels(harness: Harness, plane: LocalControlPlane) -> None:
+def test_status_shows_crs_alerts_recoveries_chaos_and_levels(harness: Harness, plane: ControlPlane) -> None:
     run(plane.start_experiment("payment_provider_failure"))
     run_traffic(plane, harness.clock, 5)
     data = run(plane.status())
@@ -28,11 +29,11 @@ def test_status_shows_crs_alerts_recoveries_chaos_and_levels(harness: Harness, p
         assert row(out.replace("│", ""), name) == [name, f"L{score['level']}", score["label"]]
 
 
-def test_status_json_is_the_status_view(harness: Harness, plane: LocalControlPlane) -> None:
+def test_status_json_is_the_status_view(harness: Harness, plane: ControlPlane) -> None:
     assert harness.json("status") == run(plane.status())
 
 
-def test_pillars_lists_levels_with_what_each_pillar_is_doing(harness: Harness, plane: LocalControlPlane) -> None:
+def test_pillars_lists_levels_with_what_each_pillar_is_doing(harness: Harness, plane: ControlPlane) -> None:
     run(plane.start_experiment("payment_provider_failure"))
     run_traffic(plane, harness.clock, 5)
     out = harness.invoke("pillars").output
@@ -47,7 +48,7 @@ def test_pillars_lists_levels_with_what_each_pillar_is_doing(harness: Harness, p
     assert row(out, "absorption")[3].endswith("degraded: payments (emergency)")
 
 
-def test_pillars_json_holds_every_pillar_view(harness: Harness, plane: LocalControlPlane) -> None:
+def test_pillars_json_holds_every_pillar_view(harness: Harness, plane: ControlPlane) -> None:
     views = harness.json("pillars")
     assert list(views) == list(PILLARS)
     assert views["recovery"] == run(plane.recovery())
@@ -65,7 +66,7 @@ def test_headlines_count_from_the_views() -> None:
     assert headline("evolution", evolution) == "4 reviews, 2 open of 7 action items"
 
 
-def test_maturity_shows_levels_gaps_and_crs_per_profile(harness: Harness, plane: LocalControlPlane) -> None:
+def test_maturity_shows_levels_gaps_and_crs_per_profile(harness: Harness, plane: ControlPlane) -> None:
     data = run(plane.maturity("availability_critical"))
     out = harness.invoke("maturity", "--profile", "availability_critical").output
     assert f"CRS {data['crs']:.2f} / 5 ({data['crs_percent']:.0f}%) under the availability_critical profile" in out

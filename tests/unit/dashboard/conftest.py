@@ -1,4 +1,4 @@
-"""Fixtures: a LocalControlPlane over the real engines on a FakeClock, and a TestClient over its app."""
+"""Fixtures: a ControlPlane over the real engines on a FakeClock, and a TestClient over its app."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from fastapi.testclient import TestClient
 
 from aref.config import ArefSettings
 from aref.dashboard.app import create_app
-from aref.dashboard.local import LocalControlPlane
+from aref.control.inprocess.transport import local_control_plane
+from aref.control.plane import ControlPlane
 from aref.testing import FakeClock
 
 TOKEN = "s3cret-token"
@@ -29,10 +30,10 @@ def settings() -> ArefSettings:
 
 
 @pytest.fixture
-def plane(settings: ArefSettings, clock: FakeClock) -> LocalControlPlane:
-    return LocalControlPlane(settings, clock)
+def plane(settings: ArefSettings, clock: FakeClock) -> ControlPlane:
+    return local_control_plane(settings, clock)
 
 
 @pytest.fixture
-def client(plane: LocalControlPlane, settings: ArefSettings) -> TestClient:
+def client(plane: ControlPlane, settings: ArefSettings) -> TestClient:
     return TestClient(create_app(plane, settings=settings))

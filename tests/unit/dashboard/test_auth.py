@@ -7,7 +7,8 @@ from fastapi.testclient import TestClient
 
 from aref.dashboard.app import create_app
 from aref.dashboard.auth import BearerTokenGuard
-from aref.dashboard.local import LocalControlPlane
+from aref.control.inprocess.transport import local_control_plane
+from aref.control.plane import ControlPlane
 from aref.errors import InvalidInputError
 from tests.unit.dashboard.conftest import TOKEN, make_settings
 
@@ -28,11 +29,11 @@ MUTATIONS: list[tuple[str, dict[str, object]]] = [
 
 
 @pytest.fixture
-def guarded(plane: LocalControlPlane) -> TestClient:
+def guarded(plane: ControlPlane) -> TestClient:
     return TestClient(create_app(plane, settings=make_settings(api_token=TOKEN)))
 
 
-def test_the_list_covers_every_mutating_route(plane: LocalControlPlane) -> None:
+def test_the_list_covers_every_mutating_route(plane: ControlPlane) -> None:
     app = create_app(plane, settings=make_settings(api_token=TOKEN))
     fill = {"{service}": "orders", "{name}": "orders.search", "{alert_id}": "ALR-x", "{fault_id}": "FLT-x"}
     posts = set()
@@ -63,12 +64,12 @@ def test_the_token_is_checked_before_the_body_is_read(guarded: TestClient) -> No
     assert response.status_code == 401
 
 
-def test_the_right_token_lets_a_mutation_through(guarded: TestClient, plane: LocalControlPlane) -> None:
+def test_the_right_token_lets_a_mutation_through(guarded: TestClient, plane: ControlPlane) -> None:
     response = guarded.post(
         "/api/aref/services/orders/scale", json={"replicas": 2}, headers={"Authorization": f"Bearer {TOKEN}"}
     )
     assert response.status_code == 200
-    assert plane.runtime.scaler.target("orders") == 2
+    assert plane.transport.fleet.count("orders").target == 2
 
 
 def test_reads_need_no_token(guarded: TestClient) -> None:

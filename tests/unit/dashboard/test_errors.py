@@ -8,7 +8,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from aref.dashboard.errors import field_name
-from aref.dashboard.local import LocalControlPlane
+from aref.control.inprocess.transport import local_control_plane
+from aref.control.plane import ControlPlane
 from aref.errors import ArefError, ConflictError, InvalidInputError, NotFoundError, RejectedError, StoreError
 from aref.models import HealthSample
 from aref.testing import FakeClock
@@ -112,15 +113,15 @@ def test_domain_rules_are_422_with_their_field(client: TestClient) -> None:
         assert (response.status_code, response.json()["field"]) == (422, field)
 
 
-def test_conflicts_are_409(client: TestClient, plane: LocalControlPlane, clock: FakeClock) -> None:
+def test_conflicts_are_409(client: TestClient, plane: ControlPlane, clock: FakeClock) -> None:
     assert client.post(START, json={"experiment": "payment_provider_failure"}).status_code == 200
     second = client.post(START, json={"experiment": "payment_provider_failure"})
     assert second.status_code == 409
     assert second.json()["error"].startswith("experiment payment_provider_failure is already running as fault FLT-")
     for _ in range(3):
         clock.advance(1)
-        plane.ingest(HealthSample("orders", clock.now(), 100, 50))
-    alert_id = plane.runtime.engines.detection.active_alerts()[0].id
+        plane.transport.ingest(HealthSample("orders", clock.now(), 100, 50))
+    alert_id = plane.transport.service("detection").engine.active_alerts()[0].id
     assert client.post(f"/api/aref/alerts/{alert_id}/ack").status_code == 200
     again = client.post(f"/api/aref/alerts/{alert_id}/ack")
     assert (again.status_code, again.json()["error"]) == (409, f"alert {alert_id} is already acknowledged")
@@ -138,7 +139,7 @@ def test_conflicts_are_409(client: TestClient, plane: LocalControlPlane, clock: 
     ],
 )
 def test_every_aref_error_maps_to_its_status(
-    client: TestClient, plane: LocalControlPlane, monkeypatch: pytest.MonkeyPatch, error: ArefError, status: int
+    client: TestClient, plane: ControlPlane, monkeypatch: pytest.MonkeyPatch, error: ArefError, status: int
 ) -> None:
     async def fail() -> dict[str, Any]:
         raise error

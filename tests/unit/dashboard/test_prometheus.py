@@ -13,9 +13,13 @@ from aref.control.wire import (
     ServicesView,
     ServiceView,
 )
-from aref.dashboard.local import LocalControlPlane
+from aref.control.inprocess.transport import local_control_plane
+from aref.control.plane import ControlPlane
 from aref.dashboard.prometheus import build_registry, scrape
-from aref.dashboard.views import fault_view, service_view
+from aref.absorption.degradation import DegradationTier
+from aref.control.pillars.chaos import FaultRecord
+from aref.control.ports import ReplicaCount
+from aref.control.views import fault_view, service_view
 from aref.topology import DEMO_TOPOLOGY
 from chaos.faults import ActiveFault, FaultSpec, FaultType
 
@@ -28,8 +32,8 @@ def service(name: str) -> ServiceView:
     return service_view(
         name,
         topology=DEMO_TOPOLOGY,
-        replicas={"running": 2, "target": 3},
-        degradation_tier="full",
+        replicas=ReplicaCount(name, 3, 2, "RUNNING", ("r1", "r2")),
+        tier=DegradationTier.FULL,
         open_alerts=[],
         fault_ids=[],
         telemetry=None,
@@ -54,7 +58,9 @@ def views() -> tuple[MetricsView, AlertsView, ServicesView, ChaosStatusView]:
         "counts": {"open": 3, "firing": 3, "acknowledged": 0, "by_severity": {"warning": 1, "critical": 2}},
     }
     services: ServicesView = {"services": [service("payments"), service("orders")]}
-    fault = fault_view(ActiveFault("FLT-1", FaultSpec("payments", FaultType.ERROR, 0.5, 60.0), 0.0, 60.0), 1.0)
+    fault = fault_view(
+        FaultRecord(ActiveFault("FLT-1", FaultSpec("payments", FaultType.ERROR, 0.5, 60.0), 0.0, 60.0), None), 1.0
+    )
     chaos: ChaosStatusView = {"version": 1, "active": [fault, fault], "recent": []}
     return metrics, alerts, services, chaos
 
@@ -75,7 +81,7 @@ def test_every_series_comes_from_the_views() -> None:
     assert sample(registry, "aref_mttr_seconds") is None  # not measured, not exported
 
 
-def test_each_scrape_builds_a_fresh_registry(plane: LocalControlPlane) -> None:
+def test_each_scrape_builds_a_fresh_registry(plane: ControlPlane) -> None:
     first = asyncio.run(scrape(plane)).decode()
     asyncio.run(plane.scale("orders", 2))
     second = asyncio.run(scrape(plane)).decode()

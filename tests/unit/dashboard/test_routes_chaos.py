@@ -6,13 +6,14 @@ import asyncio
 
 from fastapi.testclient import TestClient
 
-from aref.dashboard.local import LocalControlPlane
+from aref.control.inprocess.transport import local_control_plane
+from aref.control.plane import ControlPlane
 from aref.dashboard.schemas.chaos import FaultOut, RunsOut
 
 RUNS = "/api/aref/chaos/runs"
 
 
-def test_stop_one_fault_rolls_back_only_that_fault(client: TestClient, plane: LocalControlPlane) -> None:
+def test_stop_one_fault_rolls_back_only_that_fault(client: TestClient, plane: ControlPlane) -> None:
     first = client.post("/api/aref/chaos/start", json={"experiment": "inventory_degradation"}).json()
     second = client.post("/api/aref/chaos/start", json={"experiment": "notification_overload"}).json()
     response = client.post(f"/api/aref/chaos/stop/{first['fault_id']}")
@@ -30,7 +31,7 @@ def test_stop_one_fault_rolls_back_only_that_fault(client: TestClient, plane: Lo
 AD_HOC = {"service": "payments", "fault_type": "error", "rate": 0.5, "duration_s": 30}
 
 
-def test_an_ad_hoc_fault_carries_its_label_as_the_experiment(client: TestClient, plane: LocalControlPlane) -> None:
+def test_an_ad_hoc_fault_carries_its_label_as_the_experiment(client: TestClient, plane: ControlPlane) -> None:
     started = client.post("/api/aref/chaos/start", json={**AD_HOC, "label": "my_file_experiment"})
     assert started.status_code == 200
     assert (started.json()["experiment"], started.json()["replicas_killed"]) == ("my_file_experiment", [])

@@ -12,8 +12,9 @@ from fastapi.testclient import TestClient
 
 from aref.config import ArefSettings
 from aref.dashboard.app import create_app
-from aref.dashboard.inmemory.shop import HOP_MS, draw
-from aref.dashboard.local import LocalControlPlane
+from aref.control.inprocess.shop import HOP_MS, draw
+from aref.control.inprocess.transport import local_control_plane
+from aref.control.plane import ControlPlane
 from aref.dashboard.schemas.load import LoadOut
 from aref.testing import FakeClock
 from tests.unit.dashboard.conftest import TOKEN, make_settings
@@ -44,21 +45,21 @@ def gate(clock: FakeClock) -> Gate:
 
 
 @pytest.fixture
-def plane(settings: ArefSettings, clock: FakeClock, gate: Gate) -> LocalControlPlane:
-    return LocalControlPlane(settings, clock, sleep=gate.sleep)
+def plane(settings: ArefSettings, clock: FakeClock, gate: Gate) -> ControlPlane:
+    return local_control_plane(settings, clock, sleep=gate.sleep)
 
 
 @contextmanager
-def live(plane: LocalControlPlane, settings: ArefSettings) -> Iterator[TestClient]:
+def live(plane: ControlPlane, settings: ArefSettings) -> Iterator[TestClient]:
     """A client whose event loop lives as long as the test (the driver runs in it); stopped at the end."""
     with TestClient(create_app(plane, settings=settings)) as client:
         yield client
         assert client.portal is not None
-        client.portal.call(plane.load.stop)
+        client.portal.call(plane.transport.service("loadgen").driver.stop)
 
 
 @pytest.fixture
-def api(plane: LocalControlPlane, settings: ArefSettings) -> Iterator[TestClient]:
+def api(plane: ControlPlane, settings: ArefSettings) -> Iterator[TestClient]:
     with live(plane, settings) as client:
         yield client
 
@@ -126,7 +127,7 @@ def test_start_runs_until_stopped_refuses_a_second_start_and_stop_reports_the_re
 
 
 def test_a_whole_plan_records_every_outcome_and_feeds_the_shop_telemetry(
-    api: TestClient, plane: LocalControlPlane, gate: Gate, clock: FakeClock
+    api: TestClient, plane: ControlPlane, gate: Gate, clock: FakeClock
 ) -> None:
     gate.until = None
     fault = api.post(
@@ -134,7 +135,7 @@ def test_a_whole_plan_records_every_outcome_and_feeds_the_shop_telemetry(
     )
     assert fault.status_code == 200
     api.post(START, json={"profile": "steady", "rate_per_s": 2, "duration_s": 5})
-    call(api, plane.load.wait)
+    call(api, plane.transport.service("loadgen").driver.wait)
     failed = sum(draw(n) < 0.5 for n in range(10))
     done = api.get(LOAD).json()
     assert (done["running"], done["sent"], done["stopped_at"], clock.now()) == (False, 10, T0 + 4.5, T0 + 4.5)
@@ -188,12 +189,12 @@ def test_the_shape_of_a_spike_or_ramp_is_kept_in_the_plan(api: TestClient) -> No
     ],
 )
 def test_a_bad_plan_is_422_naming_the_field_and_starts_nothing(
-    api: TestClient, plane: LocalControlPlane, change: dict[str, object], field: str
+    api: TestClient, plane: ControlPlane, change: dict[str, object], field: str
 ) -> None:
     response = api.post(START, json={**STEADY, **change})
     assert (response.status_code, response.json()["field"]) == (422, field)
     assert response.json()["error"].startswith(f"{field}: ")
-    assert plane.load.running is False
+    assert plane.transport.service("loadgen").driver.running is False
 
 
 def test_a_plan_needs_a_rate_and_a_duration(api: TestClient) -> None:
@@ -201,15 +202,15 @@ def test_a_plan_needs_a_rate_and_a_duration(api: TestClient) -> None:
     assert (response.status_code, response.json()["field"]) == (422, "duration_s")
 
 
-def test_with_a_token_configured_start_and_stop_need_it(plane: LocalControlPlane) -> None:
+def test_with_a_token_configured_start_and_stop_need_it(plane: ControlPlane) -> None:
     with live(plane, make_settings(api_token=TOKEN)) as guarded:
         assert guarded.post(START, json=STEADY).status_code == 401
-        assert plane.load.running is False
+        assert plane.transport.service("loadgen").driver.running is False
         assert guarded.get(LOAD).status_code == 200
         allowed = guarded.post(START, json=STEADY, headers={"Authorization": f"Bearer {TOKEN}"})
-        assert (allowed.status_code, plane.load.running) == (200, True)
+        assert (allowed.status_code, plane.transport.service("loadgen").driver.running) == (200, True)
         assert guarded.post(STOP).status_code == 401
-        assert plane.load.running is True
+        assert plane.transport.service("loadgen").driver.running is True
         assert guarded.post(STOP, headers={"Authorization": f"Bearer {TOKEN}"}).json()["running"] is False
 
 

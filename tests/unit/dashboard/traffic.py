@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from aref.dashboard.local import LocalControlPlane
+from aref.control.inprocess.transport import local_control_plane
+from aref.control.plane import ControlPlane
 from aref.records import to_record
 from aref.telemetry import TelemetryAccumulator
 from aref.testing import FakeClock
@@ -22,15 +23,15 @@ from chaos.faults import EffectKind, decide
 BASE_LATENCY_MS = 20.0
 
 
-def replica_records(plane: LocalControlPlane, clock: FakeClock, requests: int = 40) -> list[dict[str, Any]]:
-    board = plane.runtime.faults.board()
+def replica_records(plane: ControlPlane, clock: FakeClock, requests: int = 40) -> list[dict[str, Any]]:
+    board = plane.transport.board()
     start = clock.now()
     clock.advance(1.0)
     records: list[dict[str, Any]] = []
     for service in SERVICES:
         replicas = [
             TelemetryAccumulator(service, f"{service}-r{n}", start)
-            for n in range(max(1, plane.runtime.scaler.running(service)))
+            for n in range(max(1, plane.transport.fleet.running(service)))
         ]
         for i in range(requests):
             effect = decide(board, service, start, i / requests)
@@ -40,7 +41,7 @@ def replica_records(plane: LocalControlPlane, clock: FakeClock, requests: int = 
     return records
 
 
-def run_traffic(plane: LocalControlPlane, clock: FakeClock, ticks: int, requests: int = 40) -> None:
+def run_traffic(plane: ControlPlane, clock: FakeClock, ticks: int, requests: int = 40) -> None:
     """``ticks`` seconds of traffic: one telemetry push per second, as the replicas' tick loop does."""
     for _ in range(ticks):
-        plane.ingest_telemetry(replica_records(plane, clock, requests))
+        plane.transport.ingest_telemetry(replica_records(plane, clock, requests))

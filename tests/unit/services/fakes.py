@@ -1,4 +1,4 @@
-"""Shared test doubles for the shop: counting ids, a scripted fault source, a fake control plane."""
+"""Shared test doubles for the shop: counting ids, a scripted fault source, a fake control link."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ def scripted(outcomes: Iterable[bool]) -> Callable[..., bool]:
     return lambda *_: next(remaining, False)
 
 
-class FakePlane:
+class FakeLink:
     """The pillar actors as the replica sees them; ``up`` False plays missing actors."""
 
     def __init__(self) -> None:

@@ -9,7 +9,7 @@ import pytest
 from tests.unit.test_layers import forbidden_imports
 
 SERVICES = Path(__file__).resolve().parents[3] / "services"
-GLUE = {"base/replica.py", "base/ray_plane.py", "aref"}
+GLUE = {"base/replica.py", "base/ray_link.py", "aref"}
 
 
 def is_glue(path: Path) -> bool:

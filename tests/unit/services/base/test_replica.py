@@ -15,7 +15,7 @@ from aref.store import MemoryStore, SqliteStore
 from aref.testing import FakeClock
 from services.base.replica import ServiceReplica, create_api, open_shop_store, parse
 from services.base.runtime import ReplicaIdentity
-from tests.unit.services.fakes import FakePlane
+from tests.unit.services.fakes import FakeLink
 
 
 class Body(BaseModel):
@@ -27,7 +27,7 @@ def replica(service: str = "orders") -> ServiceReplica:
     return ServiceReplica(
         service,
         settings=load_settings(),
-        plane=FakePlane(),
+        link=FakeLink(),
         clock=FakeClock(500.0),
         store=MemoryStore(),
         identity=identity,

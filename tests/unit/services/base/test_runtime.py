@@ -15,7 +15,7 @@ from chaos.faults import ActiveFault, FaultBoard, FaultSpec
 from services.base.envelope import Envelope
 from services.base.faults import FaultDraw
 from services.base.runtime import MAX_PENDING_TELEMETRY, ReplicaIdentity, ReplicaRuntime
-from tests.unit.services.fakes import FakePlane
+from tests.unit.services.fakes import FakeLink
 
 
 class Timer:
@@ -39,7 +39,7 @@ def fault_board(version: int, fault_type: str, service: str = "gateway", rate: f
 GATEWAY_DOWNSTREAM = ("orders", "payments", "inventory", "notifications")
 
 
-def runtime(plane: FakePlane, clock: FakeClock, *, u: float = 0.5, service: str = "gateway") -> ReplicaRuntime:
+def runtime(plane: FakeLink, clock: FakeClock, *, u: float = 0.5, service: str = "gateway") -> ReplicaRuntime:
     identity = ReplicaIdentity(service, f"{service}#{service}#r1", f"SERVE_REPLICA::{service}#{service}#r1", 4242)
     return ReplicaRuntime(
         identity,
@@ -60,7 +60,7 @@ def clock() -> FakeClock:
 
 
 def test_a_successful_request_is_recorded_in_telemetry_and_health(clock: FakeClock) -> None:
-    rt = runtime(FakePlane(), clock)
+    rt = runtime(FakeLink(), clock)
 
     answer = asyncio.run(rt.run("create_order", lambda draw: {"id": "ORD-1"}, status=201))
 
@@ -72,7 +72,7 @@ def test_a_successful_request_is_recorded_in_telemetry_and_health(clock: FakeClo
 
 
 def test_domain_errors_answer_their_status_and_only_5xx_count_as_errors(clock: FakeClock) -> None:
-    rt = runtime(FakePlane(), clock)
+    rt = runtime(FakeLink(), clock)
 
     def conflict(_: FaultDraw) -> Any:
         raise ConflictError("already confirmed")
@@ -86,7 +86,7 @@ def test_domain_errors_answer_their_status_and_only_5xx_count_as_errors(clock: F
 
 
 def test_an_error_fault_answers_503_before_the_operation_runs(clock: FakeClock) -> None:
-    rt = runtime(FakePlane(), clock, u=0.1)
+    rt = runtime(FakeLink(), clock, u=0.1)
     rt.apply_faults(fault_board(3, "error").to_dict())
     ran: list[int] = []
 
@@ -100,7 +100,7 @@ def test_an_error_fault_answers_503_before_the_operation_runs(clock: FakeClock) 
 
 
 def test_an_operation_absorbing_errors_draws_them_per_attempt(clock: FakeClock) -> None:
-    rt = runtime(FakePlane(), clock, u=0.1)
+    rt = runtime(FakeLink(), clock, u=0.1)
     rt.apply_faults(fault_board(3, "error").to_dict())
 
     answer = asyncio.run(rt.run("pay", lambda draw: [draw.fails("a"), draw.fails("b")], absorb_errors=True))
@@ -109,14 +109,14 @@ def test_an_operation_absorbing_errors_draws_them_per_attempt(clock: FakeClock) 
 
 
 def test_a_rare_draw_misses_the_fault(clock: FakeClock) -> None:
-    rt = runtime(FakePlane(), clock, u=0.95)
+    rt = runtime(FakeLink(), clock, u=0.95)
     rt.apply_faults(fault_board(3, "error").to_dict())
 
     assert asyncio.run(rt.run("create_order", lambda _: "ok")) == Envelope(200, "ok")
 
 
 def test_apply_faults_is_versioned_and_reports_the_replica(clock: FakeClock) -> None:
-    rt = runtime(FakePlane(), clock)
+    rt = runtime(FakeLink(), clock)
 
     first = rt.apply_faults(fault_board(5, "latency").to_dict())
     again = rt.apply_faults(fault_board(5, "error").to_dict())
@@ -130,7 +130,7 @@ def test_apply_faults_is_versioned_and_reports_the_replica(clock: FakeClock) -> 
 
 
 def test_whoami_names_the_replica_actor(clock: FakeClock) -> None:
-    assert runtime(FakePlane(), clock).whoami() == {
+    assert runtime(FakeLink(), clock).whoami() == {
         "replica_id": "gateway#gateway#r1",
         "service": "gateway",
         "actor_name": "SERVE_REPLICA::gateway#gateway#r1",
@@ -141,7 +141,7 @@ def test_whoami_names_the_replica_actor(clock: FakeClock) -> None:
 
 
 def test_whoami_stamps_when_the_current_board_was_taken(clock: FakeClock) -> None:
-    rt = runtime(FakePlane(), clock)
+    rt = runtime(FakeLink(), clock)
     clock.advance(5)
     rt.apply_faults(to_record(fault_board(3, "latency")))
     clock.advance(5)
@@ -152,13 +152,13 @@ def test_whoami_stamps_when_the_current_board_was_taken(clock: FakeClock) -> Non
 def test_only_real_dependencies_can_be_guarded(clock: FakeClock) -> None:
     identity = ReplicaIdentity("payments", "p1", "", 1)
     with pytest.raises(InvalidInputError) as caught:
-        ReplicaRuntime(identity, load_settings(), FakePlane(), clock, downstream=("orders",))
+        ReplicaRuntime(identity, load_settings(), FakeLink(), clock, downstream=("orders",))
     assert caught.value.field == "downstream"
 
 
 def test_the_gateway_guards_one_edge_per_downstream_service(clock: FakeClock) -> None:
-    rt = runtime(FakePlane(), clock)
-    leaf = runtime(FakePlane(), clock, service="payments")
+    rt = runtime(FakeLink(), clock)
+    leaf = runtime(FakeLink(), clock, service="payments")
 
     assert [g.edge for g in rt.guards.values()] == [
         "gateway->orders",
@@ -170,7 +170,7 @@ def test_the_gateway_guards_one_edge_per_downstream_service(clock: FakeClock) ->
 
 
 def test_a_tick_pushes_telemetry_and_reports_and_applies_what_it_pulls(clock: FakeClock) -> None:
-    plane = FakePlane()
+    plane = FakeLink()
     rt = runtime(plane, clock)
     asyncio.run(rt.run("create_order", lambda _: "ok"))
     asyncio.run(rt.guards["payments"].call(lambda: _ok()))
@@ -214,7 +214,7 @@ async def _ok() -> Envelope:
 
 
 def test_missing_actors_leave_the_cache_alone_and_unsent_data_is_sent_later(clock: FakeClock) -> None:
-    plane = FakePlane()
+    plane = FakeLink()
     rt = runtime(plane, clock)
     rt.apply_faults(fault_board(2, "latency").to_dict())
     plane.up = False
@@ -234,7 +234,7 @@ def test_missing_actors_leave_the_cache_alone_and_unsent_data_is_sent_later(cloc
 
 
 def test_a_failing_control_plane_never_breaks_the_tick(clock: FakeClock) -> None:
-    plane = FakePlane()
+    plane = FakeLink()
     plane.broken = True
     rt = runtime(plane, clock)
 
@@ -248,7 +248,7 @@ def test_a_failing_control_plane_never_breaks_the_tick(clock: FakeClock) -> None
 
 
 def test_the_tick_loop_starts_once_on_a_running_loop(clock: FakeClock) -> None:
-    plane = FakePlane()
+    plane = FakeLink()
     rt = runtime(plane, clock)
     assert rt.start() is False
 
@@ -266,7 +266,7 @@ def test_the_tick_loop_starts_once_on_a_running_loop(clock: FakeClock) -> None:
     assert len(plane.telemetry) == 1
 
 
-class CountingPlane(FakePlane):
+class CountingPlane(FakeLink):
     """Counts every call a replica makes to the pillar actors."""
 
     def __init__(self) -> None:

@@ -1,0 +1,90 @@
+"""A simulated replica fleet: the in-process stand-in for Serve's replicas.
+
+It records each service's replica target and runs that many replicas at once, each with an id
+(``{service}-sim-{n}``). A killed replica is replaced at once by one with a new id, as Serve
+replaces a killed replica actor. Fault boards pushed to a service are kept and read back by the
+simulated shop, so a fault acts only once it has reached the fleet. It serves as both the
+``Scaler`` and the ``ReplicaFleet`` port.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping, Sequence
+
+from aref.control.ports import Replica, ReplicaCount
+from aref.errors import InvalidInputError, NotFoundError
+from chaos.faults import FaultBoard
+
+RUNNING = "RUNNING"
+
+
+class SimulatedFleet:
+    def __init__(self, services: Sequence[str], initial: int = 1) -> None:
+        if not services:
+            raise InvalidInputError("services", "must not be empty")
+        if initial < 0:
+            raise InvalidInputError("initial", "must be >= 0")
+        self._numbers = itertools.count(1)
+        self._ids: dict[str, list[str]] = {s: [] for s in services}
+        self._boards: dict[str, FaultBoard] = {s: FaultBoard() for s in services}
+        self.killed: list[str] = []
+        for service in services:
+            self._resize(service, initial)
+
+    # -- Scaler -------------------------------------------------------------------------------
+
+    async def scale(self, service: str, replicas: int) -> None:
+        if isinstance(replicas, bool) or not isinstance(replicas, int) or replicas < 0:
+            raise InvalidInputError("replicas", "must be an integer >= 0")
+        self._resize(service, replicas)
+
+    async def replicas(self) -> Mapping[str, ReplicaCount]:
+        return {s: self.count(s) for s in self._ids}
+
+    # -- ReplicaFleet --------------------------------------------------------------------------
+
+    async def push_faults(self, service: str, board: FaultBoard) -> int:
+        self._require(service)
+        self._boards[service] = board
+        return len(self._ids[service])
+
+    async def live(self, service: str) -> list[Replica]:
+        return [Replica(service, rid, rid) for rid in self._require(service)]
+
+    async def kill(self, replica: Replica) -> bool:
+        ids = self._require(replica.service)
+        if replica.replica_id not in ids:
+            return False
+        ids[ids.index(replica.replica_id)] = self._new_id(replica.service)
+        self.killed.append(replica.replica_id)
+        return True
+
+    # -- reads ---------------------------------------------------------------------------------
+
+    def count(self, service: str) -> ReplicaCount:
+        ids = self._require(service)
+        return ReplicaCount(service, len(ids), len(ids), RUNNING, tuple(ids))
+
+    def running(self, service: str) -> int:
+        return len(self._require(service))
+
+    def board(self, service: str) -> FaultBoard:
+        """The fault board the service's replicas hold."""
+        self._require(service)
+        return self._boards[service]
+
+    def _resize(self, service: str, replicas: int) -> None:
+        ids = self._require(service)
+        del ids[replicas:]
+        while len(ids) < replicas:
+            ids.append(self._new_id(service))
+
+    def _new_id(self, service: str) -> str:
+        return f"{service}-sim-{next(self._numbers)}"
+
+    def _require(self, service: str) -> list[str]:
+        try:
+            return self._ids[service]
+        except KeyError:
+            raise NotFoundError("service", service) from None

@@ -1,0 +1,1 @@
+"""The pillar services: what runs inside each actor (or in-process), one module each."""
