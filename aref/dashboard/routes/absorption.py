@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import cast
 
 from fastapi import APIRouter
 
+from aref.control.wire import AbsorptionView
 from aref.dashboard.deps import API_PREFIX, Plane
-from aref.dashboard.schemas.pillars import AbsorptionOut
 
 router = APIRouter(prefix=API_PREFIX, tags=["pillars"])
 
 
-@router.get("/absorption", response_model=AbsorptionOut)
-async def get_absorption(cp: Plane) -> dict[str, Any]:
-    return await cp.absorption()
+@router.get("/absorption")
+async def get_absorption(cp: Plane) -> AbsorptionView:
+    return cast(
+        AbsorptionView, await cp.absorption()
+    )  # typed dict[str, Any] by the plane; the response model checks it

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import cast
 
 from fastapi import APIRouter
 
+from aref.control.wire import DetectionView
 from aref.dashboard.deps import API_PREFIX, Plane
-from aref.dashboard.schemas.pillars import DetectionOut
 
 router = APIRouter(prefix=API_PREFIX, tags=["pillars"])
 
 
-@router.get("/detection", response_model=DetectionOut)
-async def get_detection(cp: Plane) -> dict[str, Any]:
-    return await cp.detection()
+@router.get("/detection")
+async def get_detection(cp: Plane) -> DetectionView:
+    return cast(DetectionView, await cp.detection())  # typed dict[str, Any] by the plane; the response model checks it

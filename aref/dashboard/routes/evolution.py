@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import cast
 
 from fastapi import APIRouter
 
+from aref.control.wire import EvolutionView
 from aref.dashboard.deps import API_PREFIX, Plane
-from aref.dashboard.schemas.pillars import EvolutionOut
 
 router = APIRouter(prefix=API_PREFIX, tags=["pillars"])
 
 
-@router.get("/evolution", response_model=EvolutionOut)
-async def get_evolution(cp: Plane) -> dict[str, Any]:
-    return await cp.evolution()
+@router.get("/evolution")
+async def get_evolution(cp: Plane) -> EvolutionView:
+    return cast(EvolutionView, await cp.evolution())  # typed dict[str, Any] by the plane; the response model checks it

@@ -6,15 +6,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from aref.dashboard.control_plane import MaturityView
+from aref.control.wire import MaturityView
 from aref.dashboard.deps import API_PREFIX, Plane
 from aref.dashboard.schemas.common import error_responses
-from aref.dashboard.schemas.maturity import MaturityOut
 
 router = APIRouter(prefix=API_PREFIX, tags=["maturity"])
 
 
-@router.get("/maturity", response_model=MaturityOut, responses=error_responses(422))
+@router.get("/maturity", responses=error_responses(422))
 async def get_maturity(
     cp: Plane,
     profile: Annotated[str | None, Query(description="risk profile for 'crs'; default: the configured one")] = None,

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from aref.dashboard.control_plane import MetricsView
+from aref.control.wire import MetricsView
 from aref.dashboard.deps import API_PREFIX, Plane
-from aref.dashboard.schemas.metrics import MetricsOut
 
 router = APIRouter(prefix=API_PREFIX, tags=["metrics"])
 
 
-@router.get("/metrics", response_model=MetricsOut)
+@router.get("/metrics")
 async def get_metrics(cp: Plane) -> MetricsView:
     return await cp.metrics()

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import cast
 
 from fastapi import APIRouter
 
+from aref.control.wire import RecoveryView
 from aref.dashboard.deps import API_PREFIX, Plane
-from aref.dashboard.schemas.pillars import RecoveryOut
 
 router = APIRouter(prefix=API_PREFIX, tags=["pillars"])
 
 
-@router.get("/recovery", response_model=RecoveryOut)
-async def get_recovery(cp: Plane) -> dict[str, Any]:
-    return await cp.recovery()
+@router.get("/recovery")
+async def get_recovery(cp: Plane) -> RecoveryView:
+    return cast(RecoveryView, await cp.recovery())  # typed dict[str, Any] by the plane; the response model checks it

@@ -4,22 +4,21 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from aref.dashboard.control_plane import ReplicaView, ServicesView
+from aref.control.wire import ReplicaView, ServicesView
 from aref.dashboard.deps import API_PREFIX, Plane
 from aref.dashboard.schemas.common import error_responses
-from aref.dashboard.schemas.services import ReplicaOut, ScaleIn, ServicesOut
+from aref.dashboard.schemas.services import ScaleIn
 
 router = APIRouter(prefix=API_PREFIX, tags=["services"])
 
 
-@router.get("/services", response_model=ServicesOut)
+@router.get("/services")
 async def list_services(cp: Plane) -> ServicesView:
     return await cp.services()
 
 
 @router.post(
     "/services/{service}/scale",
-    response_model=ReplicaOut,
     responses=error_responses(404, 422),
 )
 async def scale_service(service: str, body: ScaleIn, cp: Plane) -> ReplicaView:

@@ -6,15 +6,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from aref.dashboard.control_plane import TimelineView
+from aref.control.wire import TimelineView
 from aref.dashboard.deps import API_PREFIX, Plane
 from aref.dashboard.schemas.common import error_responses
-from aref.dashboard.schemas.timeline import TimelineOut
 
 router = APIRouter(prefix=API_PREFIX, tags=["timeline"])
 
 
-@router.get("/timeline", response_model=TimelineOut, responses=error_responses(422))
+@router.get("/timeline", responses=error_responses(422))
 async def get_timeline(
     cp: Plane,
     category: Annotated[str | None, Query(description="detection, absorption, ..., chaos, system")] = None,

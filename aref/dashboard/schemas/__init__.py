@@ -1,1 +1,4 @@
-"""Pydantic request and response models of the HTTP API (the wire shapes of ``aref.control.wire``)."""
+"""Pydantic request models (``*In``) and the error body of the HTTP API.
+
+The response shapes are the TypedDicts of ``aref.control.wire``, served as they are.
+"""

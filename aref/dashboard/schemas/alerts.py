@@ -1,34 +1,9 @@
-"""GET /api/aref/alerts, POST /api/aref/alerts/{id}/ack and /resolve."""
+"""The alerts response model kept for tests: derived from ``aref.control.wire`` (routes serve the TypedDicts)."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from aref.control.wire import AlertsView
+from aref.dashboard.schemas.common import body_model
 
-from aref.dashboard.schemas.status import AlertCountsOut
-
-
-class AlertOut(BaseModel):
-    id: str
-    fingerprint: str
-    service: str
-    metric: str
-    detector: str
-    detection_class: str
-    severity: str
-    state: str = Field(description="firing | acknowledged | resolved")
-    value: float | None
-    threshold: float | None
-    onset_at: float
-    fired_at: float
-    last_seen: float
-    correlation_id: str
-    count: int
-    acked_at: float | None
-    resolved_at: float | None
-    actioned_at: float | None
-
-
-class AlertsOut(BaseModel):
-    active: list[AlertOut]
-    recent_resolved: list[AlertOut]
-    counts: AlertCountsOut
+# Derived from the wire shapes for tests that check a body with a model class; no route uses them.
+AlertsOut = body_model(AlertsView)

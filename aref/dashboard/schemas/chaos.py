@@ -1,9 +1,8 @@
-"""The chaos endpoints: experiments, start (an experiment or an ad-hoc fault), stop, status, runs.
+"""The chaos start request: an experiment or an ad-hoc fault.
 
 A start request names an ``experiment`` or describes one fault (``service``, ``fault_type``,
 ``rate``, ``duration_s``, optional ``delay_ms``), never both. Values are only typed here: the
-safety bounds (rate <= 0.9, duration <= 300 s) are checked by the fault model itself. A run
-record is the experiment runner's own JSON object, kept as it comes: only its ``id`` is checked.
+safety bounds (rate <= 0.9, duration <= 300 s) are checked by the fault model itself.
 """
 
 from __future__ import annotations
@@ -11,6 +10,9 @@ from __future__ import annotations
 from typing import Any, Self
 
 from pydantic import BaseModel, Field, model_validator
+
+from aref.control.wire import ChaosStatusView, ExperimentsView, FaultView, RunsView
+from aref.dashboard.schemas.common import body_model
 
 _FAULT_FIELDS = ("service", "fault_type", "rate", "duration_s")
 
@@ -45,55 +47,8 @@ class ChaosStartIn(BaseModel):
         return {name: getattr(self, name) for name in (*_FAULT_FIELDS, "delay_ms", "label")}
 
 
-class FaultOut(BaseModel):
-    fault_id: str
-    service: str
-    fault_type: str
-    rate: float
-    delay_ms: float
-    duration_s: float
-    started_at: float
-    expires_at: float
-    remaining_s: float
-    state: str = Field(description="active | rolled_back")
-    ended_at: float | None
-    end_reason: str | None
-    experiment: str | None
-    correlation_id: str | None
-    replicas_killed: list[str] = Field(
-        default_factory=list, description="crash faults: the Serve replicas killed when it was injected"
-    )
-
-
-class ExperimentOut(BaseModel):
-    name: str
-    description: str
-    hypothesis: str
-    service: str
-    fault_type: str
-    rate: float
-    duration_s: float
-    delay_ms: float
-    running: bool
-
-
-class ExperimentsOut(BaseModel):
-    experiments: list[ExperimentOut]
-
-
-class ChaosStatusOut(BaseModel):
-    version: int
-    active: list[FaultOut]
-    recent: list[FaultOut]
-
-
-class ChaosStopOut(BaseModel):
-    stopped: list[FaultOut]
-
-
-class RunSavedOut(BaseModel):
-    id: str
-
-
-class RunsOut(BaseModel):
-    runs: list[dict[str, Any]] = Field(description="run records (the runner's RunRecord JSON), newest first")
+# Derived from the wire shapes for tests that check a body with a model class; no route uses them.
+FaultOut = body_model(FaultView)
+ExperimentsOut = body_model(ExperimentsView)
+ChaosStatusOut = body_model(ChaosStatusView)
+RunsOut = body_model(RunsView)

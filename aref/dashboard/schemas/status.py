@@ -1,36 +1,9 @@
-"""GET /api/aref/status."""
+"""The status response model kept for tests: derived from ``aref.control.wire`` (routes serve the TypedDicts)."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from aref.control.wire import StatusView
+from aref.dashboard.schemas.common import body_model
 
-
-class PillarScoreOut(BaseModel):
-    level: int
-    label: str
-
-
-class AlertCountsOut(BaseModel):
-    open: int
-    firing: int
-    acknowledged: int
-    by_severity: dict[str, int]
-
-
-class ChaosSummaryOut(BaseModel):
-    active_faults: int
-    services: list[str]
-    experiments: list[str]
-
-
-class StatusOut(BaseModel):
-    version: str
-    at: float
-    risk_profile: str
-    crs: float
-    crs_percent: float
-    crs_by_profile: dict[str, float]
-    pillars: dict[str, PillarScoreOut]
-    alerts: AlertCountsOut
-    active_recoveries: int
-    chaos: ChaosSummaryOut
+# Derived from the wire shapes for tests that check a body with a model class; no route uses them.
+StatusOut = body_model(StatusView)

@@ -1,32 +1,9 @@
-"""GET /api/aref/timeline."""
+"""The timeline response model kept for tests: derived from ``aref.control.wire`` (routes serve the TypedDicts)."""
 
 from __future__ import annotations
 
-from typing import Any
+from aref.control.wire import TimelineView
+from aref.dashboard.schemas.common import body_model
 
-from pydantic import BaseModel
-
-
-class EventOut(BaseModel):
-    id: str
-    topic: str
-    category: str
-    type: str
-    severity: str
-    source: str
-    timestamp: float
-    correlation_id: str | None
-    payload: dict[str, Any]
-
-
-class TimelineSummaryOut(BaseModel):
-    by_category: dict[str, int]
-    by_severity: dict[str, int]
-    by_source: dict[str, int]
-
-
-class TimelineOut(BaseModel):
-    events: list[EventOut]
-    matched: int
-    retained: int
-    summary: TimelineSummaryOut
+# Derived from the wire shapes for tests that check a body with a model class; no route uses them.
+TimelineOut = body_model(TimelineView)

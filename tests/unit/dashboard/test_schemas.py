@@ -1,60 +1,83 @@
-"""The HTTP models declare exactly the keys of the wire shapes they serve."""
+"""The wire TypedDicts as the API serves them (pillar views open, everything else closed), and the request models."""
 
 from __future__ import annotations
 
-from typing import get_type_hints
+from typing import Any
 
 import pytest
-from pydantic import BaseModel
+from fastapi.testclient import TestClient
 
+from aref.config import ArefSettings
 from aref.control import wire
-from aref.dashboard.schemas import alerts, chaos, controls, load, maturity, metrics, seed, services, status, timeline
+from aref.dashboard.app import create_app
+from aref.dashboard.schemas import chaos, load
 
-PAIRS: list[tuple[type, type[BaseModel]]] = [
-    (wire.StatusView, status.StatusOut),
-    (wire.PillarScore, status.PillarScoreOut),
-    (wire.AlertCounts, status.AlertCountsOut),
-    (wire.ChaosSummary, status.ChaosSummaryOut),
-    (wire.ServicesView, services.ServicesOut),
-    (wire.ServiceView, services.ServiceOut),
-    (wire.TelemetryView, services.TelemetryOut),
-    (wire.ReplicaCounts, services.ReplicaCountsOut),
-    (wire.ReplicaView, services.ReplicaOut),
-    (wire.AlertView, alerts.AlertOut),
-    (wire.AlertsView, alerts.AlertsOut),
-    (wire.EventView, timeline.EventOut),
-    (wire.TimelineSummary, timeline.TimelineSummaryOut),
-    (wire.TimelineView, timeline.TimelineOut),
-    (wire.FlagView, controls.FlagOut),
-    (wire.TrafficView, controls.TrafficOut),
-    (wire.MaturityView, maturity.MaturityOut),
-    (wire.TimeToMetric, metrics.TimeToMetricOut),
-    (wire.ServiceAvailability, metrics.ServiceAvailabilityOut),
-    (wire.AvailabilityView, metrics.AvailabilityOut),
-    (wire.ErrorBudgetView, metrics.ErrorBudgetOut),
-    (wire.MetricsView, metrics.MetricsOut),
-    (wire.FaultView, chaos.FaultOut),
-    (wire.ExperimentView, chaos.ExperimentOut),
-    (wire.ExperimentsView, chaos.ExperimentsOut),
-    (wire.ChaosStatusView, chaos.ChaosStatusOut),
-    (wire.ChaosStopView, chaos.ChaosStopOut),
-    (wire.SeededView, seed.SeededOut),
-    (wire.LoadPlanView, load.LoadPlanOut),
-    (wire.ClientStatsView, load.ClientStatsOut),
-    (wire.LoadView, load.LoadOut),
-    (wire.OutcomeView, load.OutcomeOut),
-    (wire.LoadRecordView, load.LoadRecordOut),
-]
+PILLARS = ("detection", "absorption", "adaptation", "recovery", "evolution")
+EXTRA = {"zz_extra": {"nested": [1, "two", None]}}
 
 
-@pytest.mark.parametrize(("shape", "model"), PAIRS, ids=[m.__name__ for _, m in PAIRS])
-def test_model_fields_equal_the_wire_keys(shape: type, model: type[BaseModel]) -> None:
-    assert list(model.model_fields) == list(get_type_hints(shape))
+class ExtraKeys:
+    """The test plane, with a key no wire shape declares added to every view it answers (and inside the
+    adaptation view's replica counts)."""
+
+    def __init__(self, plane: object) -> None:
+        self._plane = plane
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._plane, name)
+
+    async def _with_extra(self, method: str) -> dict[str, Any]:
+        view: dict[str, Any] = await getattr(self._plane, method)()
+        return {**view, **EXTRA}
+
+    async def status(self) -> dict[str, Any]:
+        return await self._with_extra("status")
+
+    async def detection(self) -> dict[str, Any]:
+        return await self._with_extra("detection")
+
+    async def absorption(self) -> dict[str, Any]:
+        return await self._with_extra("absorption")
+
+    async def adaptation(self) -> dict[str, Any]:
+        view = await self._with_extra("adaptation")
+        return {**view, "replicas": {s: {**counts, **EXTRA} for s, counts in view["replicas"].items()}}
+
+    async def recovery(self) -> dict[str, Any]:
+        return await self._with_extra("recovery")
+
+    async def evolution(self) -> dict[str, Any]:
+        return await self._with_extra("evolution")
 
 
-def test_every_wire_shape_has_a_model() -> None:
-    shapes = {name for name, value in vars(wire).items() if isinstance(value, type) and hasattr(value, "__total__")}
-    assert shapes == {shape.__name__ for shape, _ in PAIRS}
+@pytest.fixture
+def extra_client(plane: object, settings: ArefSettings) -> TestClient:
+    return TestClient(create_app(ExtraKeys(plane), settings=settings))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("pillar", PILLARS)
+def test_a_pillar_view_is_served_as_the_engine_reports_it(client: TestClient, plane: object, pillar: str) -> None:
+    with client:  # one event loop for the request and the direct call
+        body = client.get(f"/api/aref/{pillar}").json()
+        assert client.portal is not None
+        assert body == client.portal.call(getattr(plane, pillar))
+
+
+@pytest.mark.parametrize("pillar", PILLARS)
+def test_extra_keys_of_a_pillar_view_survive_a_request(extra_client: TestClient, pillar: str) -> None:
+    response = extra_client.get(f"/api/aref/{pillar}")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["zz_extra"] == EXTRA["zz_extra"]
+    shape = getattr(wire, f"{pillar.capitalize()}View")
+    assert set(shape.__annotations__) < set(body)
+
+
+def test_a_closed_shape_drops_undeclared_keys_even_inside_an_open_view(extra_client: TestClient) -> None:
+    assert "zz_extra" not in extra_client.get("/api/aref/status").json()
+    replicas = extra_client.get("/api/aref/adaptation").json()["replicas"]
+    assert replicas
+    assert all(set(counts) == {"running", "target", "running_ids"} for counts in replicas.values())
 
 
 def test_the_chaos_start_request_splits_into_a_fault() -> None:
