@@ -2,7 +2,8 @@
 
 Read from ``AREF_*`` environment variables and an optional ``.env`` file. Each pillar has its
 own section with its own prefix (``AREF_DETECTION_MTTD_TARGET_SECONDS``,
-``AREF_ABSORPTION_CIRCUIT_BREAKER_FAILURE_THRESHOLD``, ...). Defaults are the seed's.
+``AREF_ABSORPTION_CIRCUIT_BREAKER_FAILURE_THRESHOLD``, ...). Defaults are the seed's, except where
+a field's description says why not.
 Invalid values raise ``InvalidInputError`` naming the variable.
 """
 
@@ -15,6 +16,7 @@ from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from aref.errors import InvalidInputError
+from aref.logs import level_name
 from aref.scoring import RiskProfile
 
 
@@ -26,8 +28,21 @@ class DetectionSettings(BaseSettings):
     model_config = _section("AREF_DETECTION_")
 
     mttd_target_seconds: float = Field(300.0, gt=0)
-    threshold_check_interval: float = Field(10.0, gt=0)
-    anomaly_check_interval: float = Field(30.0, gt=0)
+    threshold_check_interval: float = Field(
+        1.0,
+        gt=0,
+        description="seconds between evaluations of a service's threshold rules over the samples ingested "
+        "since the last one (each sample judged in order). 1.0, one telemetry tick, judges every sample as "
+        "it arrives; the seed's 10 s would have delayed every threshold alert by up to 10 s",
+    )
+    anomaly_check_interval: float = Field(
+        1.0,
+        gt=0,
+        description="seconds between evaluations of a service's anomaly streams (z-score, isolation forest) "
+        "over the samples ingested since the last one; every sample is still judged and learned, so a longer "
+        "interval batches the work without saving it and only delays anomaly alerts. 1.0 (one tick) instead "
+        "of the seed's 30 s, which would have delayed every anomaly alert by up to 30 s",
+    )
     synthetic_probe_interval: float = Field(15.0, gt=0)
     alert_fatigue_max_per_week: int = Field(50, gt=0)
     alert_to_action_ratio: float = Field(3.0, gt=0)
@@ -41,7 +56,16 @@ class DetectionSettings(BaseSettings):
     latency_critical_ms: float = Field(1000.0, ge=0)
     zscore_threshold: float = Field(3.0, gt=0)
     slo_availability_target: float = Field(0.999, gt=0, lt=1)
-    slo_latency_target_ms: float = Field(500.0, gt=0)
+    slo_latency_target_ms: float = Field(
+        500.0,
+        gt=0,
+        description="a request is good for a service's latency SLO when answered within this; counted at "
+        "the latency histogram's bucket bounds (5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000 ms): "
+        "a target between two bounds counts only requests of buckets wholly within it",
+    )
+    slo_latency_objective: float = Field(
+        0.99, gt=0, lt=1, description="share of requests the latency SLO wants within slo_latency_target_ms"
+    )
     burn_rate_window_scale: float = Field(
         1.0, gt=0, description="multiplies every burn-rate window; <1 lets a simulation run them in seconds"
     )
@@ -64,9 +88,29 @@ class AbsorptionSettings(BaseSettings):
 class AdaptationSettings(BaseSettings):
     model_config = _section("AREF_ADAPTATION_")
 
-    latency_target_seconds: float = Field(30.0, gt=0)
-    scale_up_cpu_threshold: float = Field(80.0, gt=0, le=100)
-    feature_flag_error_budget_trigger: float = Field(0.5, ge=0, le=1)
+    latency_target_seconds: float = Field(
+        30.0, gt=0, description="target seconds from an alert firing to adaptation acting on it (maturity criteria)"
+    )
+    scale_up_cpu_threshold: float = Field(
+        80.0,
+        gt=0,
+        le=100,
+        description="utilisation (% of capacity_per_replica) the scaling policy sizes replicas for; replicas "
+        "report no CPU, so request rate stands in for it",
+    )
+    feature_flag_error_budget_trigger: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="error budget consumed (0..1, read from slo_burn alerts) at which a service's non-critical "
+        "feature flags are switched off; they come back when a later alert shows the budget under it, or "
+        "when the alert resolves",
+    )
+    capacity_per_replica: float = Field(50.0, gt=0, description="requests per second one replica serves at 100%")
+    scale_latency_target_ms: float = Field(300.0, gt=0, description="p99 (ms) above which a replica is added")
+    scale_error_rate_target: float = Field(
+        0.05, ge=0, le=1, description="error rate above which the scaling policy never scales down"
+    )
     adaptation_window_seconds: float = Field(120.0, gt=0)
     min_replicas: int = Field(1, ge=1)
     max_replicas: int = Field(4, ge=1, description="kept small: each replica costs ~85 MB on a laptop")
@@ -100,7 +144,7 @@ class ArefSettings(BaseSettings):
 
     environment: str = "local"
     debug: bool = False
-    log_level: str = "INFO"
+    log_level: str = Field("INFO", description="a stdlib logging level name (DEBUG, INFO, WARNING, ...)")
     risk_profile: RiskProfile = RiskProfile.BALANCED
     data_dir: Path = Path.home() / ".aref"
     store: str = Field("sqlite", pattern="^(sqlite|memory)$")
@@ -117,6 +161,14 @@ class ArefSettings(BaseSettings):
     @classmethod
     def _expand_home(cls, value: Path) -> Path:
         return value.expanduser()
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        try:
+            return level_name(value)
+        except InvalidInputError as exc:
+            raise ValueError(exc.reason) from None
 
     @field_validator("risk_profile", mode="before")
     @classmethod

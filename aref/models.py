@@ -169,7 +169,11 @@ class ActionItem:
 
 @dataclass(frozen=True)
 class HealthSample:
-    """Aggregated telemetry of one service over one tick."""
+    """Aggregated telemetry of one service over one tick.
+
+    ``latency_counts`` is the merged latency histogram (requests per bucket of
+    ``aref.telemetry.LATENCY_BOUNDS_MS``); empty when the sample was not built from one.
+    """
 
     service: str
     at: float
@@ -178,12 +182,15 @@ class HealthSample:
     latency_p50_ms: float = 0.0
     latency_p99_ms: float = 0.0
     replicas: int = 1
+    latency_counts: tuple[int, ...] = ()
 
     def __post_init__(self) -> None:
         if self.requests < 0:
             raise InvalidInputError("requests", "must be >= 0")
         if not 0 <= self.errors <= self.requests:
             raise InvalidInputError("errors", "must be between 0 and requests")
+        if any(count < 0 for count in self.latency_counts):
+            raise InvalidInputError("latency_counts", "must be >= 0")
 
     @property
     def error_rate(self) -> float:

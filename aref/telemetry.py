@@ -34,6 +34,10 @@ class LatencyHistogram:
     def merge(self, other: LatencyHistogram) -> LatencyHistogram:
         return LatencyHistogram(tuple(a + b for a, b in zip(self.counts, other.counts, strict=True)))
 
+    def within(self, limit_ms: float) -> int:
+        """Requests of the buckets that lie wholly within ``limit_ms`` (a bucket holds (previous bound, bound])."""
+        return sum(count for bound, count in zip(LATENCY_BOUNDS_MS, self.counts, strict=True) if bound <= limit_ms)
+
     def quantile(self, q: float) -> float:
         """Upper bound (ms) of the bucket holding quantile ``q``; 0.0 when empty.
 
@@ -113,4 +117,5 @@ def merge_service(reports: Iterable[ReplicaTelemetry], service: str, at: float) 
         latency_p50_ms=histogram.quantile(0.5),
         latency_p99_ms=histogram.quantile(0.99),
         replicas=len({r.replica_id for r in mine}),
+        latency_counts=histogram.counts,
     )

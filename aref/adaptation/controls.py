@@ -1,4 +1,5 @@
-"""The knobs adaptation turns, kept together: flags, traffic routes (with breaker failover) and replicas.
+"""The knobs adaptation turns, kept together: flags (with the error-budget freeze), traffic routes
+(with breaker failover) and replicas.
 
 Every change to what the data plane must apply (a flag, a weight, a requested replica count)
 bumps ``version`` once per ``commit``, so a replica that pulls the same version twice knows
@@ -11,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from aref.adaptation.autoscaler import Autoscaler
+from aref.adaptation.budget import ErrorBudgetPolicy
 from aref.adaptation.context import ServiceState
 from aref.adaptation.failover import BreakerFailover
 from aref.adaptation.feature_flags import FeatureFlagManager
@@ -22,9 +24,10 @@ from aref.clock import Clock
 
 
 class Controls:
-    def __init__(self, services: Sequence[str], clock: Clock, policy: ScalingPolicy) -> None:
+    def __init__(self, services: Sequence[str], clock: Clock, policy: ScalingPolicy, *, budget_trigger: float) -> None:
         self._clock = clock
         self.flags = FeatureFlagManager(services, clock)
+        self.budget = ErrorBudgetPolicy(self.flags, budget_trigger)
         self.traffic = TrafficShifter(services)
         self.failover = BreakerFailover(self.traffic)
         self.autoscaler = Autoscaler(services, policy)
@@ -63,10 +66,12 @@ class Controls:
             open_breakers=self.failover.open_breakers(),
             breaker_shifted=self.failover.shifted(),
             totals=dict(totals),
+            budget_freezes=self.budget.states(),
         )
 
     def load(self, snapshot: EngineSnapshot) -> None:
         self.flags.load(snapshot.flags)
+        self.budget.load(snapshot.budget_freezes)
         self.traffic.load(snapshot.weights)
         self.autoscaler.load(snapshot.replicas)
         self.failover.load(snapshot.open_breakers, snapshot.breaker_shifted)

@@ -7,6 +7,8 @@ that reaches its deadline unresolved publishes ``adaptation.escalate_to_recovery
 ``detection.alert_resolved`` closes it as mitigated. A transient anomaly still open after the
 classifier's persistence threshold is re-decided once. An opened breaker on an edge ``X->dep``
 fails ``dep`` over to its backup route; when all breakers into ``dep`` close, that shift is undone.
+An alert reporting an SLO's error budget spent past ``feature_flag_error_budget_trigger`` switches
+off the service's non-critical flags until the budget is back under it (``aref.adaptation.budget``).
 Every event emitted in response keeps the triggering event's correlation id. Malformed events
 are skipped and listed under ``rejected_events`` in ``status()``.
 """
@@ -20,6 +22,7 @@ from typing import Any, ClassVar
 
 from aref import topics
 from aref.adaptation import journal
+from aref.adaptation.budget import BudgetChange
 from aref.adaptation.classify import AnomalyClassifier
 from aref.adaptation.controls import Controls
 from aref.adaptation.decision_tree import Decision, DecisionTree
@@ -65,24 +68,19 @@ class AdaptationEngine:
         topology: DependencyGraph = DEMO_TOPOLOGY,
         classifier: AnomalyClassifier | None = None,
         strategies: Sequence[Strategy] = DEFAULT_STRATEGIES,
-        latency_target_ms: float = 300.0,
-        error_rate_target: float = 0.05,
-        capacity_per_replica: float = 50.0,
         log_size: int = 50,
     ) -> None:
-        if capacity_per_replica <= 0:
-            raise InvalidInputError("capacity_per_replica", "must be > 0")
         self.settings = settings
         self._clock = clock
         policy = ScalingPolicy(
             min_replicas=settings.min_replicas,
             max_replicas=settings.max_replicas,
             cooldown_seconds=settings.scale_cooldown_seconds,
-            latency_target_ms=latency_target_ms,
-            error_rate_target=error_rate_target,
+            latency_target_ms=settings.scale_latency_target_ms,
+            error_rate_target=settings.scale_error_rate_target,
             target_utilization=settings.scale_up_cpu_threshold / 100,
         )
-        self.controls = Controls(services, clock, policy)
+        self.controls = Controls(services, clock, policy, budget_trigger=settings.feature_flag_error_budget_trigger)
         self.flags = self.controls.flags
         self.traffic = self.controls.traffic
         self.failover = self.controls.failover
@@ -93,7 +91,7 @@ class AdaptationEngine:
         self._exec = Executor(self.flags, self.traffic, self.autoscaler, clock, sink)
         self._journal = Journal(log_size, store)
         self._snapshots = SnapshotStore(store)
-        self._capacity = capacity_per_replica
+        self._capacity = settings.capacity_per_replica
         self._totals = dict.fromkeys(TOTALS, 0)
         self._rejected: deque[dict[str, str]] = deque(maxlen=20)
         self._handlers: dict[str, Callable[[Event], None]] = {
@@ -162,6 +160,10 @@ class AdaptationEngine:
             "strategies": [{"name": s.name, "impact": s.impact, "purpose": s.purpose} for s in self.tree.strategies],
             "totals": dict(self._totals),
             "rejected_events": list(self._rejected),
+            "error_budget": {
+                "trigger": self.controls.budget.trigger,
+                "frozen": [to_record(f) for f in self.controls.budget.states()],
+            },
         }
 
     def toggle_flag(self, name: str, enabled: bool, actor: str = "human") -> FeatureFlag:
@@ -218,8 +220,12 @@ class AdaptationEngine:
 
     def _on_alert_fired(self, event: Event) -> None:
         signal = AlertSignal.from_event(event)
-        if signal.alert_id in self.history or self.windows.get(signal.alert_id) is not None:
-            return
+        if signal.alert_id not in self.history and self.windows.get(signal.alert_id) is None:
+            self._answer(signal, event)
+        # after the decision tree, so it decides as before; an escalation reports a fresh budget too
+        self._budget_changed(self.controls.budget.observe(signal), event.correlation_id)
+
+    def _answer(self, signal: AlertSignal, event: Event) -> None:
         now = self._clock.now()
         self.history.record(signal)
         decision = self._decide(signal, now)
@@ -242,6 +248,19 @@ class AdaptationEngine:
         self.history.resolve(resolution.alert_id, resolution.resolved_at)
         if self.windows.resolve(resolution.alert_id, self._clock.now()) is not None:
             self._totals["mitigated"] += 1
+        self._budget_changed(
+            self.controls.budget.resolved(resolution.alert_id, resolution.service), event.correlation_id
+        )
+
+    def _budget_changed(self, change: BudgetChange | None, correlation_id: str | None) -> None:
+        """Publish and log what the error-budget policy switched (``Actor.AUTO`` flag changes)."""
+        if change is None or not change.changes:
+            return
+        for flag in change.changes:
+            self._exec.flag_changed(flag, correlation_id)
+        actions = tuple(f"{'enable' if c.enabled else 'disable'} {c.flag}" for c in change.changes)
+        strategy = "error_budget_freeze" if change.frozen else "error_budget_restore"
+        self._log("auto", change.service, strategy, actions, change.reason, correlation_id)
 
     def _on_breaker_opened(self, event: Event) -> None:
         breaker = BreakerSignal.from_event(event)

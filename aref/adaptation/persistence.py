@@ -2,7 +2,7 @@
 
 Holds what must survive an actor restart: flag states, traffic weights, requested replica
 counts and cooldowns, open adaptation windows (with their original deadlines), breaker-driven
-shifts and the running totals. Alert history is not kept: classification restarts fresh.
+shifts, error-budget freezes and the running totals. Alert history is not kept: classification restarts fresh.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aref.adaptation.autoscaler import ReplicaState
+from aref.adaptation.budget import BudgetFreeze
 from aref.adaptation.feature_flags import FeatureFlag
 from aref.adaptation.window import AdaptationWindow
 from aref.records import from_record, to_record
@@ -31,6 +32,7 @@ class EngineSnapshot:
     open_breakers: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     breaker_shifted: tuple[str, ...] = ()
     totals: Mapping[str, int] = field(default_factory=dict)
+    budget_freezes: tuple[BudgetFreeze, ...] = ()
 
 
 class SnapshotStore:

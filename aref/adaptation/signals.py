@@ -53,6 +53,15 @@ def _number(payload: Mapping[str, Any], key: str, default: float | None = None) 
     return float(value)
 
 
+def _budget(details: Any) -> float | None:
+    value = details.get("budget_consumed") if isinstance(details, Mapping) else None
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise InvalidInputError("payload.details.budget_consumed", "must be a number")
+    return float(value)
+
+
 @dataclass(frozen=True)
 class AlertSignal:
     """One fired alert, as adaptation sees it."""
@@ -68,10 +77,14 @@ class AlertSignal:
     fired_at: float
     detector: str = ""
     detection_class: DetectionClass | None = None
+    budget_consumed: float | None = None
+    """The error budget consumed of the alert's SLO (payload ``details.budget_consumed``), if it has one."""
 
     def __post_init__(self) -> None:
         if self.onset_at > self.fired_at:
             raise InvalidInputError("payload.onset_at", "must not be after fired_at")
+        if self.budget_consumed is not None and not self.budget_consumed >= 0:
+            raise InvalidInputError("payload.details.budget_consumed", "must be >= 0")
 
     @classmethod
     def from_event(cls, event: Event) -> AlertSignal:
@@ -99,6 +112,7 @@ class AlertSignal:
             fired_at=fired_at,
             detector=str(payload.get("detector") or ""),
             detection_class=detection_class,
+            budget_consumed=_budget(payload.get("details")),
         )
 
     @property

@@ -2,6 +2,8 @@
 
 A new detector is a new module with a factory ``(settings, services) -> Detector``, listed here;
 the engine never changes. Order matters only for the order signals are handled within a tick.
+Threshold rules judge samples every ``threshold_check_interval``, anomaly streams every
+``anomaly_check_interval`` (``aref.detection.cadence``).
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 
 from aref.config import DetectionSettings
+from aref.detection.cadence import Cadence
 from aref.detection.detector import Detector
 from aref.detection.isolation import isolation_monitor
 from aref.detection.probes import ProbeDetector
@@ -19,10 +22,22 @@ from aref.errors import InvalidInputError
 
 DetectorFactory = Callable[[DetectionSettings, Sequence[str]], Detector]
 
+
+def threshold_detector(settings: DetectionSettings, services: Sequence[str]) -> Detector:
+    return Cadence(ThresholdDetector.from_settings(settings, services), settings.threshold_check_interval)
+
+
+def anomaly_detector(factory: DetectorFactory) -> DetectorFactory:
+    def build(settings: DetectionSettings, services: Sequence[str]) -> Detector:
+        return Cadence(factory(settings, services), settings.anomaly_check_interval)
+
+    return build
+
+
 DETECTOR_FACTORIES: Mapping[str, DetectorFactory] = {
-    "threshold": ThresholdDetector.from_settings,
-    "zscore": zscore_monitor,
-    "isolation_forest": isolation_monitor,
+    "threshold": threshold_detector,
+    "zscore": anomaly_detector(zscore_monitor),
+    "isolation_forest": anomaly_detector(isolation_monitor),
     "slo_burn": SloDetector.from_settings,
     "synthetic": ProbeDetector.from_settings,
 }

@@ -6,6 +6,10 @@ significant, the short one that it is still happening (so the alert clears soon 
 stops). Default policies: page at 14.4x over 1h and 5m, page at 6x over 6h and 30m, ticket at
 1x over 3d and 6h, for a 30-day SLO. ``scale`` multiplies every window so a simulation can run
 them in seconds. Counts live in time buckets: memory is bounded whatever the traffic.
+
+Each service has an availability SLO (good events: requests answered without error) and a
+latency SLO (good events: requests of the sample's latency histogram answered within
+``latency_target_ms``), alerting alike. A firing signal carries the SLO's ``budget_consumed``.
 """
 
 from __future__ import annotations
@@ -23,9 +27,12 @@ from aref.errors import InvalidInputError
 from aref.events import Severity
 from aref.models import DetectionClass, HealthSample
 from aref.scoring import ErrorBudget, error_budget
+from aref.telemetry import LatencyHistogram
 
 DETECTOR = "slo_burn"
 SLO_WINDOW_SECONDS = 30 * 86400.0
+AVAILABILITY = "availability"
+LATENCY = "latency"
 
 
 @dataclass(frozen=True)
@@ -34,7 +41,10 @@ class SLO:
     service: str
     target: float
     window_seconds: float = SLO_WINDOW_SECONDS
-    sli: str = "availability"
+    sli: str = AVAILABILITY
+    latency_target_ms: float | None = None
+    """Set for a latency SLO: a request is good when answered within it; unset, a request is good
+    when it did not fail."""
 
     def __post_init__(self) -> None:
         for field_name in ("name", "service", "sli"):
@@ -44,6 +54,18 @@ class SLO:
             raise InvalidInputError("target", "must be strictly between 0 and 1")
         if self.window_seconds <= 0:
             raise InvalidInputError("window_seconds", "must be > 0")
+        if self.latency_target_ms is not None and self.latency_target_ms <= 0:
+            raise InvalidInputError("latency_target_ms", "must be > 0")
+
+    def events(self, sample: HealthSample) -> tuple[int, int] | None:
+        """Good and total events of this SLO in one sample; None when the sample says nothing about
+        it (a latency SLO reads a sample without a latency histogram as no evidence)."""
+        if self.latency_target_ms is None:
+            return sample.requests - sample.errors, sample.requests
+        if not sample.latency_counts:
+            return None
+        histogram = LatencyHistogram(sample.latency_counts)
+        return histogram.within(self.latency_target_ms), histogram.total
 
 
 @dataclass(frozen=True)
@@ -157,6 +179,7 @@ class SloTracker:
             "service": self.slo.service,
             "sli": self.slo.sli,
             "target": self.slo.target,
+            "latency_target_ms": self.slo.latency_target_ms,
             "window_seconds": self.slo.window_seconds,
             "events": budget.total,
             "bad_events": budget.bad,
@@ -193,19 +216,27 @@ class SloDetector:
 
     @classmethod
     def from_settings(cls, settings: DetectionSettings, services: Sequence[str]) -> SloDetector:
-        """An availability SLO per service; the 30-day SLO window scales with the burn windows so
-        the policy factors keep their meaning (14.4x over 1h spends 2% of the budget)."""
+        """An availability and a latency SLO per service; the 30-day SLO window scales with the burn
+        windows so the policy factors keep their meaning (14.4x over 1h spends 2% of the budget)."""
         scale = settings.burn_rate_window_scale
         policies = [p.scaled(scale) for p in DEFAULT_BURN_POLICIES]
-        return cls(
-            [
-                SloTracker(
-                    SLO(f"{s}.availability", s, settings.slo_availability_target, SLO_WINDOW_SECONDS * scale),
-                    policies,
-                )
-                for s in services
-            ]
-        )
+        window = SLO_WINDOW_SECONDS * scale
+        slos = [
+            slo
+            for s in services
+            for slo in (
+                SLO(f"{s}.{AVAILABILITY}", s, settings.slo_availability_target, window),
+                SLO(
+                    f"{s}.{LATENCY}",
+                    s,
+                    settings.slo_latency_objective,
+                    window,
+                    sli=LATENCY,
+                    latency_target_ms=settings.slo_latency_target_ms,
+                ),
+            )
+        ]
+        return cls([SloTracker(slo, policies) for slo in slos])
 
     def observe(self, observation: object) -> list[Signal]:
         if not isinstance(observation, HealthSample):
@@ -213,7 +244,10 @@ class SloDetector:
         self._now = max(self._now, observation.at)
         signals = []
         for tracker in self._trackers.get(observation.service, []):
-            tracker.record(observation.at, observation.requests - observation.errors, observation.requests)
+            events = tracker.slo.events(observation)
+            if events is None:
+                continue
+            tracker.record(observation.at, *events)
             signals.append(self._judge(tracker, observation.at))
         return signals
 
@@ -240,7 +274,12 @@ class SloDetector:
             value=top.long_burn,
             threshold=top.policy.factor,
             onset_at=tracker.onset(top.policy, now),
-            details={"slo": slo.name, "policy": top.policy.name, "short_burn": top.short_burn},
+            details={
+                "slo": slo.name,
+                "policy": top.policy.name,
+                "short_burn": top.short_burn,
+                "budget_consumed": tracker.budget(now).consumed,
+            },
         )
 
     def status(self) -> dict[str, Any]:

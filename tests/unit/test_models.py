@@ -90,3 +90,10 @@ def test_health_sample_error_rate_and_validation() -> None:
     with pytest.raises(InvalidInputError) as info:
         HealthSample("orders", 1.0, requests=5, errors=6)
     assert info.value.field == "errors"
+
+
+def test_health_sample_latency_counts_default_to_none_known_and_are_never_negative() -> None:
+    assert HealthSample("orders", 1.0, requests=3, errors=0).latency_counts == ()
+    with pytest.raises(InvalidInputError) as info:
+        HealthSample("orders", 1.0, requests=3, errors=0, latency_counts=(4, -1))
+    assert info.value.field == "latency_counts"

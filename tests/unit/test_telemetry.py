@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from aref.errors import InvalidInputError
@@ -58,3 +60,25 @@ def test_bad_histogram_and_quantile_are_refused() -> None:
         LatencyHistogram((1, 2))
     with pytest.raises(InvalidInputError):
         LatencyHistogram().quantile(1.5)
+
+
+def test_within_counts_the_buckets_wholly_inside_a_limit() -> None:
+    acc = TelemetryAccumulator("orders", "r1", 0.0)
+    for ms in (3, 20, 250, 400, 500, 501, 9000):
+        acc.record(ms, True)
+    hist = acc.flush(1.0).latency
+    assert hist.within(500) == 5  # 500 ms itself is within: a bucket holds (previous bound, bound]
+    assert hist.within(300) == 3  # the (250, 500] bucket may hold slower requests than 300 ms
+    assert hist.within(1) == 0
+    assert hist.within(math.inf) == hist.total == 7
+
+
+def test_merge_carries_the_merged_histogram() -> None:
+    reports = []
+    for replica, ms in (("a", 20), ("b", 700)):
+        acc = TelemetryAccumulator("payments", replica, 0.0)
+        acc.record(ms, True)
+        reports.append(acc.flush(1.0))
+    sample = merge_service(reports, "payments", at=1.0)
+    assert sample.latency_counts == reports[0].latency.merge(reports[1].latency).counts
+    assert sum(sample.latency_counts) == sample.requests == 2

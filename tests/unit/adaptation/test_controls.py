@@ -10,7 +10,7 @@ from .factories import T0
 
 
 def controls() -> Controls:
-    return Controls(SERVICES, FakeClock(T0), ScalingPolicy(max_replicas=4, cooldown_seconds=30))
+    return Controls(SERVICES, FakeClock(T0), ScalingPolicy(max_replicas=4, cooldown_seconds=30), budget_trigger=0.5)
 
 
 def test_version_bumps_once_per_commit_with_changes() -> None:

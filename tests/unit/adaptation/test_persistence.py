@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from aref.adaptation.autoscaler import ReplicaState
+from aref.adaptation.budget import BudgetFreeze
 from aref.adaptation.feature_flags import Actor, FeatureFlag
 from aref.adaptation.persistence import COLLECTION, KEY, EngineSnapshot, SnapshotStore
 from aref.adaptation.window import AdaptationWindow
@@ -23,6 +24,7 @@ SNAPSHOT = EngineSnapshot(
     open_breakers={"payments": ("gateway->payments",)},
     breaker_shifted=("payments",),
     totals={"decisions": 1},
+    budget_freezes=(BudgetFreeze("payments", {"slo_burn:payments:availability": "A2"}, ("payments.search",)),),
 )
 
 

@@ -42,6 +42,15 @@ def test_optional_fields_default_from_the_event(clock: FakeClock) -> None:
     assert (sig.fingerprint, sig.fired_at, sig.onset_at) == ("A1", T0 + 5, T0 + 5)
     assert sig.detection_class is None
     assert sig.detector == ""
+    assert sig.budget_consumed is None
+
+
+def test_an_slo_alert_reports_its_error_budget(clock: FakeClock) -> None:
+    details = {"slo": "payments.availability", "policy": "page_fast", "budget_consumed": 0.62}
+    sig = AlertSignal.from_event(event(clock, "detection.alert_fired", alert_payload(details=details)))
+    assert sig.budget_consumed == 0.62
+    other = alert_payload(details={"rule": "payments.error_rate"})
+    assert AlertSignal.from_event(event(clock, "detection.alert_fired", other)).budget_consumed is None
 
 
 @pytest.mark.parametrize(
@@ -55,6 +64,8 @@ def test_optional_fields_default_from_the_event(clock: FakeClock) -> None:
         ({"threshold": True}, "payload.threshold"),
         ({"detection_class": "guess"}, "payload.detection_class"),
         ({"onset_at": T0 + 1}, "payload.onset_at"),
+        ({"details": {"budget_consumed": "most"}}, "payload.details.budget_consumed"),
+        ({"details": {"budget_consumed": -0.1}}, "payload.details.budget_consumed"),
     ],
 )
 def test_malformed_alert_payload_names_the_field(clock: FakeClock, change: dict[str, object], field: str) -> None:

@@ -137,6 +137,22 @@ def test_one_fault_seen_by_every_default_detector() -> None:
         "page_slow",
     )
     assert slo.payload["value"] == pytest.approx(6.25)
+    assert slo.payload["details"]["budget_consumed"] == pytest.approx(6.25)  # 10 bad of 1.6 allowed
+
+
+def test_a_longer_threshold_interval_judges_held_samples_on_the_due_tick() -> None:
+    rig = Rig(settings=DetectionSettings(threshold_check_interval=5.0))
+    rig.step(errors=0)  # the first sample is judged at once
+    onset = rig.step(errors=10)
+    rig.step(errors=10)
+    rig.step(errors=10)
+    rig.engine.tick()
+    assert rig.fired() == []  # 3 s since the last evaluation
+    assert rig.engine.status()["detectors"]["threshold"]["pending_samples"] == 3
+    due = rig.clock.advance(2.0)
+    rig.engine.tick()
+    [fired] = rig.fired()
+    assert (fired.payload["onset_at"], fired.payload["fired_at"]) == (onset, due)
 
 
 def test_slo_burn_alert_resolves_in_tick_once_the_windows_slide() -> None:
@@ -309,7 +325,10 @@ def test_status_is_json_ready_and_complete() -> None:
     assert set(status) == {"services", "detectors", "active_alerts", "recent_resolved", "alert_counts", "fatigue"}
     assert list(status["detectors"]) == ["threshold", "zscore", "isolation_forest", "slo_burn", "synthetic"]
     assert len(status["detectors"]["threshold"]["rules"]) == 2 * len(SERVICES)
-    assert len(status["detectors"]["slo_burn"]["slos"]) == len(SERVICES)
+    slos = status["detectors"]["slo_burn"]["slos"]
+    assert sorted(s["name"] for s in slos) == sorted(
+        f"{s}.{sli}" for s in SERVICES for sli in ("availability", "latency")
+    )
     assert alert_id in {a["id"] for a in status["active_alerts"]}
     counts = status["alert_counts"]
     assert counts["open"] == len(status["active_alerts"]) == counts["fired_since_start"]

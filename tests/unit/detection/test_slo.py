@@ -15,6 +15,7 @@ from aref.detection.slo import (
 from aref.errors import InvalidInputError
 from aref.events import Severity
 from aref.models import DetectionClass, HealthSample
+from aref.telemetry import LATENCY_BOUNDS_MS, TelemetryAccumulator, merge_service
 
 SCALE = 0.0625  # 1h -> 225 s, 5m -> 18.75 s: exact binary fractions
 T0 = 1_000_000.0
@@ -83,7 +84,7 @@ def test_a_half_x_burn_does_not_alert() -> None:
     detector = scaled_detector()
     [signal] = feed(detector, 400, requests=10000, errors=5, start=T0)
     assert not signal.firing
-    [status] = detector.status()["slos"]
+    status, _latency = detector.status()["slos"]  # the latency SLO saw no latency histogram
     assert [b["firing"] for b in status["burn_rates"]] == [False, False, False]
     assert [b["long_burn"] for b in status["burn_rates"]] == pytest.approx([0.5, 0.5, 0.5])
 
@@ -93,7 +94,7 @@ def test_a_burn_high_only_in_the_short_window_does_not_page() -> None:
     feed(detector, 600, requests=10000, errors=0, start=T0)
     [signal] = feed(detector, 4, requests=10000, errors=1000, start=T0 + 600)
     assert not signal.firing
-    [status] = detector.status()["slos"]
+    status, _latency = detector.status()["slos"]  # the latency SLO saw no latency histogram
     fast = status["burn_rates"][0]
     assert fast["policy"] == "page_fast"
     assert fast["short_burn"] > 14.4 > fast["long_burn"]
@@ -142,7 +143,7 @@ def test_detector_says_nothing_before_its_first_sample() -> None:
 def test_status_reports_budget_and_burn_rates() -> None:
     detector = scaled_detector()
     feed(detector, 10, requests=1000, errors=2, start=T0)
-    [status] = detector.status()["slos"]
+    status, _latency = detector.status()["slos"]  # the latency SLO saw no latency histogram
     assert {k: status[k] for k in ("name", "target", "events", "bad_events", "window_seconds")} == {
         "name": "payments.availability",
         "target": 0.999,
@@ -162,6 +163,7 @@ def test_status_reports_budget_and_burn_rates() -> None:
         ({"target": 0.0}, "target"),
         ({"window_seconds": 0.0}, "window_seconds"),
         ({"name": ""}, "name"),
+        ({"latency_target_ms": 0.0}, "latency_target_ms"),
     ],
 )
 def test_invalid_slo_names_the_field(kwargs: dict[str, Any], field: str) -> None:
@@ -201,3 +203,88 @@ def test_two_slos_on_one_sli_of_a_service_are_rejected() -> None:
     with pytest.raises(InvalidInputError) as err:
         SloDetector([SloTracker(availability_slo()), SloTracker(availability_slo(0.99))])
     assert err.value.field == "trackers"
+
+
+# -- the latency SLO ---------------------------------------------------------------------------
+
+
+def latency_counts(**by_bound: int) -> tuple[int, ...]:
+    """A latency histogram: ``ms100=90`` puts 90 requests in the bucket whose upper bound is 100 ms."""
+    counts = [0] * len(LATENCY_BOUNDS_MS)
+    for key, count in by_bound.items():
+        counts[LATENCY_BOUNDS_MS.index(float(key.removeprefix("ms")))] = count
+    return tuple(counts)
+
+
+def latency_slo(target_ms: float = 500.0) -> SLO:
+    return SLO("payments.latency", "payments", 0.99, 3600.0, sli="latency", latency_target_ms=target_ms)
+
+
+def test_good_latency_events_are_requests_answered_within_the_target() -> None:
+    sample = HealthSample("payments", T0, 100, 7, latency_counts=latency_counts(ms100=85, ms500=5, ms1000=10))
+    assert latency_slo(500.0).events(sample) == (90, 100)
+    assert availability_slo().events(sample) == (93, 100)  # availability reads errors, not latency
+    # between two bounds only buckets wholly within the target count: (250, 500] may hold a 400 ms request
+    assert latency_slo(300.0).events(sample) == (85, 100)
+    assert latency_slo().events(HealthSample("payments", T0, 100, 0)) is None  # no histogram: no evidence
+
+
+def test_each_service_gets_a_latency_slo_from_the_settings() -> None:
+    settings = DetectionSettings(slo_latency_target_ms=250.0, slo_latency_objective=0.95)
+    detector = SloDetector.from_settings(settings, ["payments", "orders"])
+    slos = {(s["name"], s["sli"], s["target"], s["latency_target_ms"]) for s in detector.status()["slos"]}
+    assert slos == {
+        ("payments.availability", "availability", 0.999, None),
+        ("payments.latency", "latency", 0.95, 250.0),
+        ("orders.availability", "availability", 0.999, None),
+        ("orders.latency", "latency", 0.95, 250.0),
+    }
+
+
+def test_sustained_slow_requests_page_like_the_availability_slo() -> None:
+    detector = scaled_detector()
+    counts = latency_counts(ms50=8560, ms1000=1440)  # 14.4% slow against a 1% allowance: 14.4x
+    signals = []
+    for i in range(230):
+        signals = detector.observe(HealthSample("payments", T0 + i, 10000, 0, latency_counts=counts))
+    availability, latency = signals
+    assert not availability.firing
+    assert latency.firing
+    assert (latency.fingerprint, latency.severity, latency.details["policy"]) == (
+        "slo_burn:payments:latency",
+        Severity.CRITICAL,
+        "page_fast",
+    )
+    assert latency.value == pytest.approx(14.4)
+    assert latency.details["budget_consumed"] == pytest.approx(14.4)  # the whole scaled 30-day budget, 14.4x over
+    assert latency.onset_at == pytest.approx(T0 + 229 - 18.75, abs=1.875)
+
+
+def test_a_latency_burn_clears_once_requests_are_fast_again() -> None:
+    detector = scaled_detector()
+    slow, fast = latency_counts(ms1000=10000), latency_counts(ms50=10000)
+    for i in range(230):
+        detector.observe(HealthSample("payments", T0 + i, 10000, 0, latency_counts=slow))
+    ticket = DEFAULT_BURN_POLICIES[2].scaled(SCALE)
+    end = T0 + 230 + ticket.short_window + ticket.short_window / 10 + 1
+    t = T0 + 230
+    signals = []
+    while t < end:
+        signals = detector.observe(HealthSample("payments", t, 10000, 0, latency_counts=fast))
+        t += 10.0
+    assert [s.firing for s in signals] == [False, False]
+
+
+def test_merged_replica_telemetry_feeds_the_latency_slo() -> None:
+    acc = TelemetryAccumulator("payments", "r1", T0)
+    for ms in (20, 30, 480, 900):
+        acc.record(ms, ok=True)
+    sample = merge_service([acc.flush(T0 + 1)], "payments", T0 + 1)
+    assert latency_slo(500.0).events(sample) == (3, 4)
+
+
+def test_a_firing_availability_burn_carries_its_budget() -> None:
+    detector = scaled_detector()
+    [signal] = feed(detector, 230, requests=10000, errors=144, start=T0)
+    assert signal.firing
+    assert signal.details["budget_consumed"] == pytest.approx(14.4)
