@@ -1,4 +1,4 @@
-"""LocalBus: queued emit, batched rounds, topic filtering, failure isolation, loop bound."""
+"""InProcessPublisher: delivery by the wiring table in rounds, never back to the publisher, failures kept."""
 
 from __future__ import annotations
 
@@ -6,7 +6,10 @@ from collections.abc import Callable, Sequence
 
 import pytest
 
-from aref.dashboard.inmemory.bus import LocalBus
+from aref import topics
+from aref.control.inprocess.publisher import InProcessPublisher
+from aref.control.pillar import PillarService
+from aref.control.wiring import ADAPTATION, DETECTION, RECOVERY, TIMELINE
 from aref.errors import ConflictError, InvalidInputError
 from aref.events import Event, EventCategory
 from aref.testing import FakeClock
@@ -14,84 +17,119 @@ from aref.testing import FakeClock
 CLOCK = FakeClock()
 
 
-def event(type_: str, category: EventCategory = EventCategory.DETECTION) -> Event:
-    return Event.create(category, type_, source="test", clock=CLOCK)
+def event(type_: str, category: EventCategory = EventCategory.DETECTION, source: str = "test") -> Event:
+    return Event.create(category, type_, source=source, clock=CLOCK)
 
 
-def test_emit_only_queues_and_pump_delivers_batches_by_topic() -> None:
-    bus = LocalBus()
-    everything: list[list[str]] = []
-    fired: list[list[str]] = []
-    bus.subscribe("all", None, lambda batch: everything.append([e.topic for e in batch]))
-    bus.subscribe("fired", ("detection.alert_fired",), lambda batch: fired.append([e.topic for e in batch]))
-    bus.emit(event("alert_fired"))
-    bus.emit(event("alert_resolved"))
-    assert everything == []
-    assert bus.pump() == 2
-    assert everything == [["detection.alert_fired", "detection.alert_resolved"]]
-    assert fired == [["detection.alert_fired"]]
-    assert (bus.pump(), bus.delivered) == (0, 2)
+class Receiver(PillarService):
+    """A pillar service that records the batches it receives; ``answer`` may emit events in reply."""
+
+    def __init__(self, name: str, publisher: InProcessPublisher) -> None:
+        super().__init__(publisher)
+        self.NAME = name  # type: ignore[misc]
+        self.batches: list[list[str]] = []
+        self.flushes = 0
+        self.answer: Callable[[Sequence[Event]], None] = lambda batch: None
+
+    def deliver(self, events: Sequence[Event]) -> int:
+        self.batches.append([e.type for e in events])
+        self.answer(events)
+        return len(events)
+
+    def flush(self) -> None:
+        self.flushes += 1
+        super().flush()
 
 
-def test_events_emitted_while_handling_go_out_in_the_next_round() -> None:
-    bus = LocalBus()
-    seen: list[str] = []
+def attached(publisher: InProcessPublisher, *names: str) -> dict[str, Receiver]:
+    receivers = {name: Receiver(name, publisher) for name in names}
+    publisher.attach(receivers)
+    return receivers
 
-    def echo(batch: Sequence[Event]) -> None:
+
+def test_a_publication_is_delivered_in_one_batch_per_subscriber_by_topic() -> None:
+    publisher = InProcessPublisher()
+    got = attached(publisher, TIMELINE, ADAPTATION, RECOVERY, DETECTION)
+    heard: list[list[str]] = []
+    publisher.listeners.append(lambda batch: heard.append([e.type for e in batch]))
+    publisher("test", [event("alert_fired"), event("alert_acknowledged")])
+    assert got[TIMELINE].batches == [["alert_fired", "alert_acknowledged"]]  # the timeline hears everything
+    assert got[ADAPTATION].batches == [["alert_fired"]]  # the others only their topics
+    assert got[RECOVERY].batches == [["alert_fired"]]
+    assert got[DETECTION].batches == []
+    assert heard == [["alert_fired", "alert_acknowledged"]]
+    assert (publisher.delivered, list(publisher.failures)) == (2, [])
+    assert got[TIMELINE].flushes == 1  # a receiver's own events go out after each delivery
+
+
+def test_events_published_while_delivering_go_out_in_the_next_round() -> None:
+    publisher = InProcessPublisher()
+    got = attached(publisher, TIMELINE, ADAPTATION)
+    adaptation = got[ADAPTATION]
+
+    def reply(batch: Sequence[Event]) -> None:
         for e in batch:
-            if e.type == "ping":
-                bus.emit(event("pong"))
+            if e.topic == topics.ALERT_FIRED:
+                adaptation.sink.emit(event("strategy_executed", EventCategory.ADAPTATION, source=ADAPTATION))
 
-    bus.subscribe("echo", ("detection.ping",), echo)
-    bus.subscribe("log", None, lambda batch: seen.extend(e.type for e in batch))
-    bus.emit(event("ping"))
-    assert bus.pump() == 2
-    assert seen == ["ping", "pong"]
+    adaptation.answer = reply
+    publisher("detection", [event("alert_fired", source="detection")])
+    assert got[TIMELINE].batches == [["alert_fired"], ["strategy_executed"]]
+    assert adaptation.batches == [["alert_fired"]]  # its own reply never comes back to it
+    assert publisher.delivered == 2
 
 
 def test_a_failing_subscriber_is_recorded_and_the_others_still_receive() -> None:
-    bus = LocalBus()
-    received: list[str] = []
+    publisher = InProcessPublisher()
+    got = attached(publisher, ADAPTATION, TIMELINE)
 
     def broken(batch: Sequence[Event]) -> None:
         raise InvalidInputError("payload", "broken")
 
-    bus.subscribe("broken", None, broken)
-    bus.subscribe("fine", None, lambda batch: received.extend(e.type for e in batch))
-    bus.emit(event("alert_fired"))
-    bus.pump()
-    assert received == ["alert_fired"]
-    assert [(f.subscriber, f.topics, f.error) for f in bus.failures] == [
-        ("broken", ("detection.alert_fired",), "payload: broken")
+    got[ADAPTATION].answer = broken
+    publisher("test", [event("alert_fired")])
+    assert got[TIMELINE].batches == [["alert_fired"]]
+    assert [(f.subscriber, f.topics, f.error) for f in publisher.failures] == [
+        (ADAPTATION, (topics.ALERT_FIRED,), "payload: broken")
     ]
+    assert got[ADAPTATION].flushes == 1  # what it emitted before failing still goes out
 
 
 def test_a_feedback_loop_is_cut_after_max_rounds() -> None:
-    bus = LocalBus(max_rounds=3)
-    bus.subscribe("loop", None, lambda batch: bus.emit(event("again")))
-    bus.emit(event("start"))
+    publisher = InProcessPublisher(max_rounds=3)
+    got = attached(publisher, TIMELINE, ADAPTATION, RECOVERY)
+    adaptation, recovery = got[ADAPTATION], got[RECOVERY]
+
+    def escalate(batch: Sequence[Event]) -> None:  # adaptation answers every alert with an escalation
+        adaptation.sink.emit(event("escalate_to_recovery", EventCategory.ADAPTATION, source=ADAPTATION))
+
+    def refire(batch: Sequence[Event]) -> None:  # and recovery every escalation with an alert
+        if any(e.topic == topics.ESCALATE_TO_RECOVERY for e in batch):
+            recovery.sink.emit(event("alert_fired", source=RECOVERY))
+
+    adaptation.answer, recovery.answer = escalate, refire
     with pytest.raises(ConflictError):
-        bus.pump()
+        publisher("test", [event("alert_fired")])
+    assert len(got[TIMELINE].batches) == 3
+    adaptation.answer = recovery.answer = lambda batch: None
+    publisher("test", [event("alert_acknowledged")])  # the loop's leftovers were dropped: delivery works again
+    assert got[TIMELINE].batches[-1] == ["alert_acknowledged"]
+    with pytest.raises(InvalidInputError) as caught:
+        InProcessPublisher(max_rounds=0)
+    assert caught.value.field == "max_rounds"
 
 
-def test_subscriber_names_are_unique() -> None:
-    bus = LocalBus()
-    bus.subscribe("x", None, lambda batch: None)
-    with pytest.raises(InvalidInputError):
-        bus.subscribe("x", None, lambda batch: None)
-    with pytest.raises(InvalidInputError):
-        LocalBus(max_rounds=0)
+def test_a_subscriber_that_is_not_attached_is_skipped() -> None:
+    publisher = InProcessPublisher()
+    got = attached(publisher, TIMELINE)  # nothing runs as adaptation or recovery here
+    publisher("test", [event("alert_fired")])
+    assert (got[TIMELINE].batches, publisher.delivered, list(publisher.failures)) == ([["alert_fired"]], 1, [])
 
 
 def test_an_event_never_goes_back_to_its_publisher() -> None:
-    bus = LocalBus()
-    got: dict[str, list[str]] = {"detection": [], "adaptation": []}
-
-    def collector(name: str) -> Callable[[Sequence[Event]], None]:
-        return lambda batch: got[name].extend(e.source for e in batch)
-
-    for name in got:
-        bus.subscribe(name, None, collector(name))
-    bus.emit(Event.create(EventCategory.DETECTION, "alert_fired", source="detection", clock=CLOCK))
-    bus.pump()
-    assert got == {"detection": [], "adaptation": ["detection"]}
+    publisher = InProcessPublisher()
+    got = attached(publisher, DETECTION, ADAPTATION)
+    publisher(ADAPTATION, [event("strategy_executed", EventCategory.ADAPTATION, source=ADAPTATION)])
+    publisher(DETECTION, [event("alert_fired", source=DETECTION)])
+    assert got[DETECTION].batches == [["strategy_executed"]]
+    assert got[ADAPTATION].batches == [["alert_fired"]]

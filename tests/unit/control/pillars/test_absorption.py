@@ -1,0 +1,79 @@
+"""AbsorptionService: breaker reports applied once, decisions pulled by version, degradation tiers."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from aref import topics
+from aref.absorption.shared_breaker import OutcomeReport
+from aref.control.host import in_process
+from aref.control.pillars.absorption import AbsorptionService
+from aref.errors import InvalidInputError, NotFoundError
+from aref.records import to_record
+from tests.unit.control.pillars.env import T0, FakeEnvironment, pillar_settings
+
+run = asyncio.run
+EDGE = "gateway->payments"
+
+
+def failing(sequence: int, edge: str = EDGE) -> dict[str, object]:
+    return dict(to_record(OutcomeReport(edge, "gw-1", 0, 20, 0, T0, sequence)))
+
+
+def absorption_in(env: FakeEnvironment) -> AbsorptionService:
+    return in_process(AbsorptionService(pillar_settings().absorption, env))
+
+
+def test_reports_are_applied_once_and_open_a_breaker_that_is_published() -> None:
+    env = FakeEnvironment()
+    absorption = absorption_in(env)
+    assert absorption.apply_reports([failing(1)]) == 1
+    assert absorption.apply_reports([failing(1)]) == 0  # replayed: idempotent
+    opened = env.published.of(topics.BREAKER_OPENED)
+    assert [e.payload["breaker"] for e in opened] == [EDGE]
+    assert topics.DEGRADATION_CHANGED in env.published.topics()
+
+
+def test_a_bad_report_is_invalid_input_naming_reports() -> None:
+    env = FakeEnvironment()
+    absorption = absorption_in(env)
+    with pytest.raises(InvalidInputError) as caught:
+        absorption.apply_reports([failing(1), {"edge": "nonsense"}])
+    assert caught.value.field == "reports"
+    with pytest.raises(NotFoundError):  # a well-formed report on an edge outside the graph
+        absorption.apply_reports([failing(1, "gateway->billing")])
+    assert env.published.events == []
+    assert absorption.apply_reports([failing(1)]) == 1  # nothing of the refused batches was applied
+
+
+def test_decisions_since_a_version_are_those_that_changed_after_it() -> None:
+    env = FakeEnvironment()
+    absorption = absorption_in(env)
+    assert run(absorption.decisions_since(0)) == {"version": 0, "decisions": {}}
+    absorption.apply_reports([failing(1)])
+    changed = run(absorption.decisions_since(0))
+    assert list(changed["decisions"]) == [EDGE]
+    decision = changed["decisions"][EDGE]
+    assert (decision["state"], decision["version"], decision["opened_at"]) == ("open", changed["version"], T0)
+    assert decision["retry_at"] > T0
+    assert run(absorption.decisions_since(changed["version"])) == {"version": changed["version"], "decisions": {}}
+
+
+def test_tiers_follow_the_breakers_into_a_service() -> None:
+    env = FakeEnvironment()
+    absorption = absorption_in(env)
+    assert set(run(absorption.tiers()).values()) == {"full"}
+    absorption.apply_reports([failing(1)])
+    tiers = run(absorption.tiers())
+    assert (tiers["payments"], tiers["gateway"], tiers["orders"]) == ("emergency", "reduced", "full")
+    assert list(tiers) == ["gateway", "orders", "payments", "inventory", "notifications"]
+
+
+def test_breaker_decisions_survive_a_restart_over_the_same_store() -> None:
+    env = FakeEnvironment()
+    absorption_in(env).apply_reports([failing(1)])
+    again = absorption_in(FakeEnvironment(env.clock, env.memory))
+    decisions = run(again.decisions_since(0))
+    assert decisions["decisions"][EDGE]["state"] == "open"
