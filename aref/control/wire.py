@@ -58,6 +58,9 @@ class StatusView(TypedDict):
     """The overview: CRS under the configured risk profile, pillar levels, alerts, recoveries and chaos."""
 
     version: Annotated[str, Field(description="AREF version")]
+    environment: Annotated[
+        str, Field(description="the deployment's environment name (AREF_ENVIRONMENT; 'local' by default)")
+    ]
     at: Annotated[float, Field(description="when the view was taken (epoch seconds)")]
     risk_profile: Annotated[str, Field(description="the configured risk profile 'crs' is computed under")]
     crs: Annotated[float, Field(description="composite resilience score 1..5 under risk_profile")]
