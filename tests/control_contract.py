@@ -68,7 +68,8 @@ async def every_read_answers_its_wire_shape(h: Harness) -> None:
     shaped(wire.LoadView, await p.load_status())
     shaped(wire.LoadRecordView, await p.load_record())
     for view in (await p.detection(), await p.absorption(), await p.recovery(), await p.evolution()):
-        assert isinstance(view, dict) and view
+        assert isinstance(view, dict)
+        assert view
     adaptation = await p.adaptation()
     assert set(adaptation["replicas"]) == {s["name"] for s in (await p.services())["services"]}
 
@@ -274,7 +275,8 @@ async def seeding_adds_reviewed_demo_incidents(h: Harness) -> None:
     before = (await h.plane.evolution())["reviews"]["total"]
     seeded = await h.plane.seed(1)
     assert (seeded["incidents"], seeded["reviews"]) == (1, 1)
-    assert seeded["action_items"] >= 1 and seeded["events"] >= 1
+    assert seeded["action_items"] >= 1
+    assert seeded["events"] >= 1
     assert (await h.plane.evolution())["reviews"]["total"] == before + 1
 
 
@@ -284,7 +286,8 @@ async def one_background_load_runs_at_a_time(h: Harness) -> None:
     started = await p.start_load(TrafficPlan(Profile.STEADY, rate_per_s=2, duration_s=2))
     try:
         assert started["running"] is True
-        assert started["plan"] is not None and started["plan"]["rate_per_s"] == 2
+        assert started["plan"] is not None
+        assert started["plan"]["rate_per_s"] == 2
         with pytest.raises(ConflictError):
             await p.start_load(TrafficPlan(Profile.STEADY, rate_per_s=1, duration_s=1))
     finally:

@@ -9,7 +9,10 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from actors.options import NAMESPACE
+from actors.client import client
+from aref.control.pillars.chaos import ChaosService, Injected
+from aref.control.wiring import CHAOS
+from chaos.faults import FaultSpec
 from tests.integration.helpers import api, running_ids, serve_replicas
 from tests.stack import wait_for
 
@@ -78,12 +81,12 @@ def test_a_fault_reaches_all_three_payments_replicas_within_a_second(ray_client:
 
 def test_a_crash_fault_kills_a_real_replica_and_serve_replaces_it(ray_client: Any) -> None:
     before = running_ids("payments")
-    chaos = ray_client.get_actor("chaos", namespace=NAMESPACE)
-    reply = ray_client.get(
-        chaos.inject.remote({"service": "payments", "fault_type": "crash", "rate": 0.1, "duration_s": 5}),
-        timeout=30,
-    )
-    killed = reply["ok"]["replicas_killed"]
+    chaos = client(ChaosService, CHAOS)
+
+    async def crash() -> Injected:
+        return await chaos.inject(FaultSpec.build("payments", "crash", 0.1, 5))
+
+    killed = asyncio.run(crash()).record.replicas_killed
     assert len(killed) == 1
 
     def replaced() -> bool:

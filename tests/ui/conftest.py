@@ -19,9 +19,8 @@ from playwright.sync_api import Browser
 
 from aref.clock import SystemClock
 from aref.config import AbsorptionSettings, AdaptationSettings, ArefSettings, DetectionSettings, RecoverySettings
-from aref.dashboard.app import create_app
 from aref.control.inprocess.transport import local_control_plane
-from aref.control.plane import ControlPlane
+from aref.dashboard.app import create_app
 from tests.ui.live import LiveServer, Traffic
 from tests.ui.pages import UiPage, chromium
 

@@ -25,7 +25,6 @@ from fastapi import FastAPI
 
 from aref.absorption.shared_breaker import OutcomeReport
 from aref.clock import Clock
-from aref.control.inprocess.transport import local_control_plane
 from aref.control.plane import ControlPlane
 from aref.records import to_record
 from aref.telemetry import TelemetryAccumulator

@@ -18,7 +18,7 @@ from aref.control.wiring import DETECTION
 from aref.detection.alerts import Alert
 from aref.detection.engine import DetectionEngine
 from aref.detection.facts import SLO_BURN, DetectionFacts
-from aref.errors import InvalidInputError, StoreError
+from aref.errors import InvalidInputError, NotFoundError, StoreError
 from aref.models import HealthSample
 from aref.records import from_record, json_ready
 from aref.telemetry import ReplicaTelemetry, merge_service
@@ -33,6 +33,7 @@ class DetectionService(PillarService):
         super().__init__(env.publish())
         self.clock = env.clock
         self.engine = DetectionEngine(settings, env.clock, self.sink, env.store(), services)
+        self._services = tuple(services)
         self._observe_load: LoadObserver = env.load_observer()
         self._pending: list[ReplicaTelemetry] = []
         self.latest: dict[str, HealthSample] = {}
@@ -41,13 +42,19 @@ class DetectionService(PillarService):
     # -- inputs ---------------------------------------------------------------------------------
 
     def ingest_telemetry(self, records: Sequence[Mapping[str, Any]]) -> int:
-        """Replica telemetry records (``to_record(ReplicaTelemetry)``), merged at the next tick."""
+        """Replica telemetry records (``to_record(ReplicaTelemetry)``), merged at the next tick.
+
+        A batch with a malformed record or a service detection does not watch is refused whole
+        (``InvalidInputError`` / ``NotFoundError``), so the tick's merge never fails."""
         reports = []
         for record in records:
             try:
                 reports.append(from_record(ReplicaTelemetry, record))
             except StoreError as exc:
                 raise InvalidInputError("telemetry", str(exc)) from None
+        unknown = sorted({r.service for r in reports} - set(self._services))
+        if unknown:
+            raise NotFoundError("service", unknown[0])
         self._pending.extend(reports)
         return len(reports)
 

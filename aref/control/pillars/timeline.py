@@ -39,7 +39,7 @@ class TimelineService(PillarService):
         """Nothing periodic."""
 
     def deliver(self, events: Sequence[Event]) -> int:
-        fresh = [e for e in events if e.id not in self._ids]
+        fresh = list({e.id: e for e in events if e.id not in self._ids}.values())
         self.timeline.add(fresh)
         for event in fresh:
             self._store.put(Collection.EVENTS, event.id, event.to_dict())

@@ -11,9 +11,9 @@ import httpx
 import pytest
 
 from aref.config import ArefSettings
-from aref.dashboard.app import create_app
 from aref.control.inprocess.transport import local_control_plane
 from aref.control.plane import ControlPlane
+from aref.dashboard.app import create_app
 from aref.errors import ArefError, ConflictError, InvalidInputError, NotFoundError, RejectedError
 from aref.models import HealthSample
 from aref.testing import FakeClock

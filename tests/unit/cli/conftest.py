@@ -23,9 +23,9 @@ from rich.console import Console
 from aref.cli.main import cli
 from aref.cli.runtime import HTTP_TIMEOUT_S, Runtime
 from aref.config import ArefSettings
-from aref.dashboard.app import create_app
 from aref.control.inprocess.transport import local_control_plane
 from aref.control.plane import ControlPlane
+from aref.dashboard.app import create_app
 from aref.recovery.defaults import default_runbooks
 from aref.recovery.runbook import Runbook
 from aref.testing import FakeClock

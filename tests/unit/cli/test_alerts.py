@@ -5,9 +5,8 @@ from __future__ import annotations
 import asyncio
 
 from aref.cli.render import brief, when
-from aref.control.wire import AlertView
-from aref.control.inprocess.transport import local_control_plane
 from aref.control.plane import ControlPlane
+from aref.control.wire import AlertView
 from tests.unit.cli.conftest import Harness, row
 from tests.unit.dashboard.traffic import run_traffic
 

@@ -19,7 +19,6 @@ import pytest
 
 from aref.cli.errors import EXIT_HYPOTHESIS_FAILED, EXIT_INTERRUPTED
 from aref.cli.render import seconds, when
-from aref.control.inprocess.transport import local_control_plane
 from aref.control.plane import ControlPlane
 from aref.testing import FakeClock
 from chaos.http_api import HttpExperimentApi

@@ -8,9 +8,8 @@ from fastapi.testclient import TestClient
 
 from aref.cli.client import ArefClient
 from aref.cli.errors import ApiError, UnreachableError
-from aref.dashboard.app import create_app
-from aref.control.inprocess.transport import local_control_plane
 from aref.control.plane import ControlPlane
+from aref.dashboard.app import create_app
 from tests.unit.cli.conftest import TOKEN, URL, make_settings
 
 

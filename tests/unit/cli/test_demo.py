@@ -23,7 +23,6 @@ from aref.cli.demo import INTERRUPTED
 from aref.cli.errors import EXIT_INTERRUPTED
 from aref.cli.main import demo_cli
 from aref.cli.render import seconds, when
-from aref.control.inprocess.transport import local_control_plane
 from aref.control.plane import ControlPlane
 from aref.errors import StoreError
 from aref.testing import FakeClock

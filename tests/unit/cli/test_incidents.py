@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 
 from aref.cli.render import seconds, when
-from aref.control.inprocess.transport import local_control_plane
 from aref.control.plane import ControlPlane
 from aref.testing import FakeClock
 from tests.unit.cli.conftest import Harness, incident, row

@@ -16,10 +16,10 @@ from fastapi.testclient import TestClient
 
 from aref.cli.load import percentile, send, summarise
 from aref.config import ArefSettings
-from aref.dashboard.app import create_app
 from aref.control.inprocess.shop import HOP_MS
 from aref.control.inprocess.transport import local_control_plane
 from aref.control.plane import ControlPlane
+from aref.dashboard.app import create_app
 from aref.recovery.runbook import Runbook
 from aref.testing import FakeClock
 from tests.unit.cli.conftest import URL, Harness, row

@@ -10,9 +10,8 @@ from aref.cli.client import ArefClient
 from aref.cli.errors import EXIT_ERROR, UnreachableError
 from aref.cli.main import cli
 from aref.cli.runtime import default_http
-from aref.dashboard.app import create_app
-from aref.control.inprocess.transport import local_control_plane
 from aref.control.plane import ControlPlane
+from aref.dashboard.app import create_app
 from aref.testing import FakeClock
 from tests.unit.cli.conftest import TOKEN, UNREACHABLE, URL, Harness, make_settings
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from aref.dashboard.errors import install_error_handlers
-from aref.control.inprocess.transport import local_control_plane
 from aref.control.plane import ControlPlane
+from aref.dashboard.errors import install_error_handlers
 from aref.errors import ConflictError
 from aref.evolution.demo_history import past_incidents
 from aref.store import Collection

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 
-from aref.control.inprocess.transport import local_control_plane
 from aref.control.plane import ControlPlane
 from tests.unit.cli.conftest import Harness, row
 from tests.unit.dashboard.traffic import run_traffic

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 
 from aref.cli.status import PILLARS, headline
-from aref.control.inprocess.transport import local_control_plane
 from aref.control.plane import ControlPlane
 from tests.unit.cli.conftest import Harness, row
 from tests.unit.dashboard.traffic import run_traffic

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from aref.dashboard.experiments import Experiment, ExperimentRegistry, seed_registry
+from aref.control.experiments import Experiment, ExperimentRegistry, seed_registry
 from aref.errors import InvalidInputError, NotFoundError
 from chaos.faults import FaultSpec, FaultType
 

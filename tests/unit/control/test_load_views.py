@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 
-from aref.dashboard.load import driver_view, idle_view, plan_view
+from aref.control.load_views import driver_view, idle_view, plan_view
 from aref.records import to_record
 from aref.testing import FakeClock
 from chaos.loadgen import Profile, SendResult, TrafficPlan

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from aref.dashboard.runs import newest_runs, run_id, save_run
+from aref.control.runs import newest_runs, run_id, save_run
 from aref.errors import InvalidInputError
 from aref.store import Collection, MemoryStore
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from aref.dashboard.timeline import MAX_LIMIT, check_limit, event_view, timeline_view
+from aref.control.timeline_view import MAX_LIMIT, check_limit, event_view, timeline_view
 from aref.errors import InvalidInputError
 from aref.events import Event, EventCategory, Severity
 from aref.testing import FakeClock

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
 from aref import __version__
 from aref.absorption.degradation import DegradationTier
 from aref.control.pillars.chaos import FaultRecord

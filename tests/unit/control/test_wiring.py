@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from aref.control.wiring import route
 from aref import topics
+from aref.control.wiring import route
 from aref.events import Event, EventCategory, Severity
 from aref.testing import FakeClock
 

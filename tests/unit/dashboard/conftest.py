@@ -6,9 +6,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from aref.config import ArefSettings
-from aref.dashboard.app import create_app
 from aref.control.inprocess.transport import local_control_plane
 from aref.control.plane import ControlPlane
+from aref.dashboard.app import create_app
 from aref.testing import FakeClock
 
 TOKEN = "s3cret-token"

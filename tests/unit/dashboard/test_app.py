@@ -7,9 +7,9 @@ from fastapi.testclient import TestClient
 from pydantic import BaseModel
 
 from aref.config import DetectionSettings
-from aref.dashboard.app import create_app, render_index
 from aref.control.inprocess.transport import local_control_plane
 from aref.control.plane import ControlPlane
+from aref.dashboard.app import create_app, render_index
 from aref.dashboard.schemas.alerts import AlertsOut
 from aref.dashboard.schemas.chaos import ChaosStatusOut, ExperimentsOut
 from aref.dashboard.schemas.maturity import MaturityOut

@@ -5,10 +5,9 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
+from aref.control.plane import ControlPlane
 from aref.dashboard.app import create_app
 from aref.dashboard.auth import BearerTokenGuard
-from aref.control.inprocess.transport import local_control_plane
-from aref.control.plane import ControlPlane
 from aref.errors import InvalidInputError
 from tests.unit.dashboard.conftest import TOKEN, make_settings
 

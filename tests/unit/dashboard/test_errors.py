@@ -7,9 +7,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from aref.dashboard.errors import field_name
-from aref.control.inprocess.transport import local_control_plane
 from aref.control.plane import ControlPlane
+from aref.dashboard.errors import field_name
 from aref.errors import ArefError, ConflictError, InvalidInputError, NotFoundError, RejectedError, StoreError
 from aref.models import HealthSample
 from aref.testing import FakeClock

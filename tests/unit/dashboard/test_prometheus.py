@@ -6,6 +6,11 @@ import asyncio
 
 from prometheus_client import CollectorRegistry
 
+from aref.absorption.degradation import DegradationTier
+from aref.control.pillars.chaos import FaultRecord
+from aref.control.plane import ControlPlane
+from aref.control.ports import ReplicaCount
+from aref.control.views import fault_view, service_view
 from aref.control.wire import (
     AlertsView,
     ChaosStatusView,
@@ -13,13 +18,7 @@ from aref.control.wire import (
     ServicesView,
     ServiceView,
 )
-from aref.control.inprocess.transport import local_control_plane
-from aref.control.plane import ControlPlane
 from aref.dashboard.prometheus import build_registry, scrape
-from aref.absorption.degradation import DegradationTier
-from aref.control.pillars.chaos import FaultRecord
-from aref.control.ports import ReplicaCount
-from aref.control.views import fault_view, service_view
 from aref.topology import DEMO_TOPOLOGY
 from chaos.faults import ActiveFault, FaultSpec, FaultType
 

@@ -6,7 +6,6 @@ import asyncio
 
 from fastapi.testclient import TestClient
 
-from aref.control.inprocess.transport import local_control_plane
 from aref.control.plane import ControlPlane
 from aref.dashboard.schemas.chaos import FaultOut, RunsOut
 

@@ -11,10 +11,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from aref.config import ArefSettings
-from aref.dashboard.app import create_app
 from aref.control.inprocess.shop import HOP_MS, draw
 from aref.control.inprocess.transport import local_control_plane
 from aref.control.plane import ControlPlane
+from aref.dashboard.app import create_app
 from aref.dashboard.schemas.load import LoadOut
 from aref.testing import FakeClock
 from tests.unit.dashboard.conftest import TOKEN, make_settings

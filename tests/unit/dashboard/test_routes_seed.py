@@ -6,9 +6,8 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from aref.dashboard.app import create_app
-from aref.control.inprocess.transport import local_control_plane
 from aref.control.plane import ControlPlane
+from aref.dashboard.app import create_app
 from aref.dashboard.schemas.seed import SeededOut
 from aref.evolution.demo_history import past_incidents
 from aref.records import to_record

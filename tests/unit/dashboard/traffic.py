@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from aref.control.inprocess.transport import local_control_plane
 from aref.control.plane import ControlPlane
 from aref.records import to_record
 from aref.telemetry import TelemetryAccumulator

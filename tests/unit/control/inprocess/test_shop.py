@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from aref.dashboard.inmemory.shop import HOP_MS, SimulatedShop, draw, walk
+from aref.control.inprocess.shop import HOP_MS, SimulatedShop, draw, walk
 from aref.testing import EventCapture, FakeClock
 from aref.topology import SERVICES
 from chaos.faults import FaultBoard, FaultSpec

@@ -81,11 +81,6 @@ def test_a_tick_changes_nothing() -> None:
     assert (len(timeline.timeline), timeline.ticks) == (2, 1)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="production bug: deliver() does not deduplicate within one batch, so an event twice in a batch counts as "
-    "two, is queued twice for eviction and later deleted from the store while the timeline still shows it",
-)
 def test_an_event_twice_in_one_batch_is_kept_once() -> None:
     store = MemoryStore()
     timeline = timeline_over(store, capacity=3)
