@@ -9,7 +9,8 @@ import pytest
 
 from tests.stack import TEST_SETTINGS, Stack, new_stack
 
-os.environ.setdefault("RAY_AUTH_MODE", "disabled")  # the same mode everywhere (RAY_NOTES §0)
+# the same auth mode everywhere: Ray switches token auth on by itself
+os.environ.setdefault("RAY_AUTH_MODE", "disabled")
 
 
 @pytest.fixture(scope="session")

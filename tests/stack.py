@@ -103,7 +103,7 @@ def new_stack(tmp: Path, **extra_env: str) -> Stack:
     env = {
         **os.environ,
         "RAY_AUTH_MODE": os.environ.get("RAY_AUTH_MODE", "disabled"),
-        # the README's default: Serve's high-throughput mode (RAY_NOTES §12)
+        # the README's default: Serve's high-throughput mode
         "RAY_SERVE_THROUGHPUT_OPTIMIZED": os.environ.get("RAY_SERVE_THROUGHPUT_OPTIMIZED", "1"),
         "RAY_SERVE_ENABLE_HA_PROXY": os.environ.get("RAY_SERVE_ENABLE_HA_PROXY", "1"),
         "AREF_DATA_DIR": str(data_dir),

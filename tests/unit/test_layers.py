@@ -1,4 +1,4 @@
-"""ARCHITECTURE §2: the domain imports no edge library, and no package imports a layer above its own."""
+"""docs/architecture.md, layers: the domain imports no edge library, and no package imports a layer above its own."""
 
 from __future__ import annotations
 
@@ -16,17 +16,19 @@ def domain_modules() -> list[Path]:
     return sorted(p for p in AREF.rglob("*.py") if p.relative_to(AREF).parts[0] not in EDGES)
 
 
-def forbidden_imports(source: str) -> list[str]:
-    found = []
+def imported_modules(source: str) -> list[str]:
+    """Every absolute import of ``source``, wherever it stands (module level or inside a function)."""
+    names: list[str] = []
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):
-            names = [a.name for a in node.names]
+            names += [a.name for a in node.names]
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            names = [node.module]
-        else:
-            continue
-        found += [n for n in names if n.split(".")[0] in FORBIDDEN]
-    return found
+            names.append(node.module)
+    return names
+
+
+def forbidden_imports(source: str) -> list[str]:
+    return [n for n in imported_modules(source) if n.split(".")[0] in FORBIDDEN]
 
 
 def test_the_scan_covers_the_domain() -> None:
@@ -92,17 +94,10 @@ def upward_imports(module: str, source: str) -> list[str]:
     """The project modules ``source`` (the text of ``module``) imports from a layer above its own."""
     own = LAYER_ORDER.index(layer_of(module) or "domain")
     found = []
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Import):
-            names = [a.name for a in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            names = [node.module]
-        else:
-            continue
-        for name in names:
-            layer = layer_of(name)
-            if layer is not None and LAYER_ORDER.index(layer) > own:
-                found.append(f"{name} ({layer} above {LAYER_ORDER[own]})")
+    for name in imported_modules(source):
+        layer = layer_of(name)
+        if layer is not None and LAYER_ORDER.index(layer) > own:
+            found.append(f"{name} ({layer} above {LAYER_ORDER[own]})")
     return found
 
 

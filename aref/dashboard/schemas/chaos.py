@@ -11,9 +11,6 @@ from typing import Any, Self
 
 from pydantic import BaseModel, Field, model_validator
 
-from aref.control.wire import ChaosStatusView, ExperimentsView, FaultView, RunsView
-from aref.dashboard.schemas.common import body_model
-
 _FAULT_FIELDS = ("service", "fault_type", "rate", "duration_s")
 
 
@@ -48,7 +45,3 @@ class ChaosStartIn(BaseModel):
 
 
 # Derived from the wire shapes for tests that check a body with a model class; no route uses them.
-FaultOut = body_model(FaultView)
-ExperimentsOut = body_model(ExperimentsView)
-ChaosStatusOut = body_model(ChaosStatusView)
-RunsOut = body_model(RunsView)

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from aref.control.wire import LoadView
-from aref.dashboard.schemas.common import body_model
 from chaos.loadgen import MAX_DURATION_S, MAX_RATE_PER_S, Profile, TrafficPlan
 
 
@@ -30,4 +28,3 @@ class LoadStartIn(BaseModel):
 
 
 # Derived from the wire shapes for tests that check a body with a model class; no route uses them.
-LoadOut = body_model(LoadView)

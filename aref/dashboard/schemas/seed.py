@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field, StrictInt
 
-from aref.control.wire import SeededView
-from aref.dashboard.schemas.common import body_model
 from aref.evolution.demo_history import MAX_INCIDENTS
 
 
@@ -14,4 +12,3 @@ class SeedIn(BaseModel):
 
 
 # Derived from the wire shapes for tests that check a body with a model class; no route uses them.
-SeededOut = body_model(SeededView)

@@ -4,13 +4,9 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from aref.control.wire import ServicesView
-from aref.dashboard.schemas.common import body_model
-
 
 class ScaleIn(BaseModel):
     replicas: int = Field(strict=True, description="the replica count to run")
 
 
 # Derived from the wire shapes for tests that check a body with a model class; no route uses them.
-ServicesOut = body_model(ServicesView)

@@ -5,30 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from aref.control.metrics_view import availability_view, error_budgets, metrics_view
-from aref.detection.alerts import Alert
-from aref.events import Severity
 from aref.evolution.measured import measured_incidents
-from aref.models import DetectionClass, Incident, IncidentSeverity
+from aref.models import Incident, IncidentSeverity
 from tests.unit.dashboard.conftest import make_settings
-
-
-def alert(aid: str, cid: str, onset: float, fired: float, resolved: float | None) -> Alert:
-    return Alert(
-        id=aid,
-        fingerprint=aid,
-        service="orders",
-        metric="latency_p99",
-        detector="threshold",
-        detection_class=DetectionClass.THRESHOLD,
-        severity=Severity.WARNING,
-        value=1.0,
-        threshold=0.5,
-        onset_at=onset,
-        fired_at=fired,
-        last_seen=fired,
-        correlation_id=cid,
-        resolved_at=resolved,
-    )
+from tests.unit.evolution.test_measured import alert
 
 
 def slo(service: str, events: int, bad: int, consumed: float, sli: str = "availability") -> dict[str, Any]:

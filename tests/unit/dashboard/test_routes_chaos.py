@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 
 from fastapi.testclient import TestClient
+from pydantic import TypeAdapter
 
+from aref.control import wire
 from aref.control.plane import ControlPlane
-from aref.dashboard.schemas.chaos import FaultOut, RunsOut
 
 RUNS = "/api/aref/chaos/runs"
 
@@ -17,8 +18,8 @@ def test_stop_one_fault_rolls_back_only_that_fault(client: TestClient, plane: Co
     second = client.post("/api/aref/chaos/start", json={"experiment": "notification_overload"}).json()
     response = client.post(f"/api/aref/chaos/stop/{first['fault_id']}")
     assert response.status_code == 200
-    stopped = FaultOut.model_validate(response.json())
-    assert (stopped.fault_id, stopped.state, stopped.end_reason) == (
+    stopped = TypeAdapter(wire.FaultView).validate_python(response.json())
+    assert (stopped["fault_id"], stopped["state"], stopped["end_reason"]) == (
         first["fault_id"],
         "rolled_back",
         "stopped by request",
@@ -59,7 +60,7 @@ def test_a_run_record_is_posted_then_listed_newest_first(client: TestClient) -> 
         response = client.post(RUNS, json={"id": f"RUN-{n}", "experiment": "x", "passed": n == 3})
         assert (response.status_code, response.json()) == (201, {"id": f"RUN-{n}"})
     body = client.get(RUNS).json()
-    RunsOut.model_validate(body)
+    TypeAdapter(wire.RunsView).validate_python(body)
     assert [(r["id"], r["passed"]) for r in body["runs"]] == [("RUN-3", True), ("RUN-2", False), ("RUN-1", False)]
     assert [r["id"] for r in client.get(RUNS, params={"limit": 2}).json()["runs"]] == ["RUN-3", "RUN-2"]
 

@@ -9,13 +9,14 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import TypeAdapter
 
 from aref.config import ArefSettings
+from aref.control import wire
 from aref.control.inprocess.shop import HOP_MS, draw
 from aref.control.inprocess.transport import local_control_plane
 from aref.control.plane import ControlPlane
 from aref.dashboard.app import create_app
-from aref.dashboard.schemas.load import LoadOut
 from aref.testing import FakeClock
 from tests.unit.dashboard.conftest import TOKEN, make_settings
 from tests.unit.dashboard.gate import Gate
@@ -90,7 +91,7 @@ def test_start_runs_until_stopped_refuses_a_second_start_and_stop_reports_the_re
 ) -> None:
     started = api.post(START, json=STEADY)
     assert started.status_code == 200
-    body = LoadOut.model_validate(started.json()).model_dump()
+    body = TypeAdapter(wire.LoadView).validate_python(started.json())
     assert (body["running"], body["started_at"], body["stopped_at"]) == (True, T0, None)
     assert body["plan"] == {
         "profile": "steady",

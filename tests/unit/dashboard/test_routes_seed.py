@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import TypeAdapter
 
+from aref.control import wire
 from aref.control.plane import ControlPlane
 from aref.dashboard.app import create_app
-from aref.dashboard.schemas.seed import SeededOut
 from aref.evolution.demo_history import past_incidents
 from aref.records import to_record
 from aref.store import Collection
@@ -23,7 +24,7 @@ def test_seeding_adds_reviewed_incidents_the_evolution_view_shows(
 ) -> None:
     response = client.post(SEED, json={"incidents": 3})
     assert response.status_code == 201
-    body = SeededOut.model_validate(response.json()).model_dump()
+    body = TypeAdapter(wire.SeededView).validate_python(response.json())
     assert body == {
         "incidents": 3,
         "reviews": 3,

@@ -279,7 +279,7 @@ class CountingPlane(FakeLink):
 
 
 def test_the_request_path_makes_no_actor_call(clock: FakeClock) -> None:
-    """ARCHITECTURE §3: breakers, bulkheads, limiters, faults, flags are judged from the cached state."""
+    """Breakers, bulkheads, limiters, faults and flags are judged from the cached state: no actor call."""
     plane = CountingPlane()
     rt = runtime(plane, clock, u=0.95)
     rt.apply_faults(to_record(fault_board(7, "latency", rate=0.5)))

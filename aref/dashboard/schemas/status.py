@@ -1,9 +1,0 @@
-"""The status response model kept for tests: derived from ``aref.control.wire`` (routes serve the TypedDicts)."""
-
-from __future__ import annotations
-
-from aref.control.wire import StatusView
-from aref.dashboard.schemas.common import body_model
-
-# Derived from the wire shapes for tests that check a body with a model class; no route uses them.
-StatusOut = body_model(StatusView)

@@ -1,9 +1,0 @@
-"""The timeline response model kept for tests: derived from ``aref.control.wire`` (routes serve the TypedDicts)."""
-
-from __future__ import annotations
-
-from aref.control.wire import TimelineView
-from aref.dashboard.schemas.common import body_model
-
-# Derived from the wire shapes for tests that check a body with a model class; no route uses them.
-TimelineOut = body_model(TimelineView)
