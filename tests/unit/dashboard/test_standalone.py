@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pytest
@@ -25,3 +26,12 @@ def test_without_settings_it_reads_the_environment(monkeypatch: pytest.MonkeyPat
     client = TestClient(app())
     assert client.post("/api/aref/chaos/stop").status_code == 401
     assert client.post("/api/aref/chaos/stop", headers={"Authorization": "Bearer from-env"}).status_code == 200
+
+
+def test_the_log_level_setting_takes_effect(monkeypatch: pytest.MonkeyPatch) -> None:
+    root = logging.getLogger()
+    monkeypatch.setattr(root, "level", root.level)  # restored after the test
+    app(make_settings(store="memory", log_level="debug"))
+    assert root.level == logging.DEBUG
+    app(make_settings(store="memory", log_level="WARNING"))
+    assert root.level == logging.WARNING
