@@ -48,7 +48,7 @@ REF = "#/components/schemas/"
 WIRE_SHAPES = {
     name: value
     for name, value in vars(wire).items()
-    if isinstance(value, type) and hasattr(value, "__total__") and value.__module__ == wire.__name__
+    if isinstance(value, type) and hasattr(value, "__total__") and value.__module__.startswith(wire.__name__ + ".")
 }
 
 

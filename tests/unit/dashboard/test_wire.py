@@ -17,7 +17,7 @@ from aref.records import json_ready
 SHAPES = {
     name: value
     for name, value in vars(wire).items()
-    if isinstance(value, type) and hasattr(value, "__total__") and value.__module__ == wire.__name__
+    if isinstance(value, type) and hasattr(value, "__total__") and value.__module__.startswith(wire.__name__ + ".")
 }
 PILLAR_VIEWS = {"DetectionView", "AbsorptionView", "AdaptationView", "RecoveryView", "EvolutionView"}
 
