@@ -15,7 +15,6 @@ import asyncio
 import logging
 from collections.abc import Sequence
 from functools import cached_property
-from typing import Any
 
 import httpx
 import ray
@@ -27,7 +26,7 @@ from actors.serve_admin import ServeAdmin
 from aref.clock import Clock, SystemClock
 from aref.config import ArefSettings
 from aref.control.pillars.adaptation import AdaptationService
-from aref.control.ports import LoadObserver, OrderSender, Publish, Replica, ReplicaFleet, Scaler
+from aref.control.ports import LoadObservation, LoadObserver, OrderSender, Publish, Replica, ReplicaFleet, Scaler
 from aref.control.wiring import ADAPTATION, route
 from aref.errors import NotFoundError
 from aref.events import Event
@@ -134,11 +133,11 @@ class RayEnvironment:
     def load_observer(self) -> LoadObserver:
         adaptation = client(AdaptationService, ADAPTATION, retry_lookup_s=5.0)
 
-        def observe(observation: Any) -> None:
+        def observe(observation: LoadObservation) -> None:
             try:
                 adaptation.observe_load(observation)
-            except NotFoundError:
-                log.debug("adaptation actor not running; load of %s not forwarded", observation.service)
+            except Exception as exc:  # not running, or restarting: the next window brings the load again
+                log.debug("load of %s not forwarded: %s", observation.service, exc)
 
         return observe
 

@@ -14,6 +14,7 @@ from typing import Any, TypeVar, cast
 from aref.control.pillar import PillarService
 
 T = TypeVar("T")
+HOST_ONLY = frozenset({"tick", "on_tick", "flush", "on_events", "later", "settle"})
 
 
 def public_methods(cls: type[PillarService]) -> dict[str, bool]:
@@ -23,9 +24,6 @@ def public_methods(cls: type[PillarService]) -> dict[str, bool]:
         for name, member in inspect.getmembers(cls, inspect.isfunction)
         if not name.startswith("_") and name not in HOST_ONLY
     }
-
-
-HOST_ONLY = frozenset({"tick", "on_tick", "flush", "on_events", "later", "settle"})
 
 
 async def invoke(service: PillarService, method: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:

@@ -29,6 +29,7 @@ from aref.control.views import (
     experiment_view,
     fault_view,
     maturity_view,
+    replica_counts,
     service_view,
     status_view,
 )
@@ -84,7 +85,7 @@ class ControlPlane:
         self.clock = clock
         self.experiments = seed_registry() if experiments is None else experiments
         self.topology = topology
-        self.services_ = tuple(services)
+        self.service_names = tuple(services)
         self._automated = automated_tiers(runbooks)
 
     # -- gathering ----------------------------------------------------------------------------
@@ -160,7 +161,7 @@ class ControlPlane:
                 fault_ids=[f.fault.id for f in faults if f.fault.spec.service == name],
                 telemetry=samples.get(name),
             )
-            for name in self.services_
+            for name in self.service_names
         ]
         return {"services": views}
 
@@ -201,7 +202,7 @@ class ControlPlane:
         """The engine's status plus ``replicas``: service -> running beside target."""
         t = await self._t()
         status, replicas = await asyncio.gather(t.adaptation.status(), t.adaptation.replica_counts())
-        counts = {s: _counts(c.running, c.target, c.replica_ids) for s, c in replicas.items()}
+        counts = {s: replica_counts(c) for s, c in replicas.items()}
         return {**status, "replicas": counts}
 
     async def recovery(self) -> dict[str, Any]:
@@ -251,7 +252,7 @@ class ControlPlane:
         label: str | None = None,
     ) -> FaultView:
         """One ad-hoc fault; ``label`` names the experiment it belongs to (refused while that label runs)."""
-        if service not in self.services_:
+        if service not in self.service_names:
             raise NotFoundError("service", service)
         return await self._inject(FaultSpec.build(service, fault_type, rate, duration_s, delay_ms), label)
 
@@ -334,7 +335,3 @@ class ControlPlane:
 
 def _alert(alert: Alert) -> AlertView:
     return alert_view(to_record(alert))
-
-
-def _counts(running: int, target: int, ids: Sequence[str]) -> dict[str, Any]:
-    return {"running": running, "target": target, "running_ids": list(ids)}
