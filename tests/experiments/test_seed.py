@@ -10,8 +10,14 @@ from tests.integration.helpers import api
 from tests.stack import Stack
 
 
+def seeded_reviews_on_the_timeline() -> int:
+    events = api("GET", "/api/aref/timeline", params={"limit": 1000}).json()["events"]
+    return sum(1 for e in events if e["topic"] == "evolution.review_generated" and e["payload"].get("seeded"))
+
+
 def test_seeding_adds_reviewed_demo_incidents_through_the_evolution_actor(stack: Stack) -> None:
     before = api("GET", "/api/aref/evolution").json()["reviews"]["total"]
+    seeded_before = seeded_reviews_on_the_timeline()  # earlier suites seed the shared stack too
     done = subprocess.run(
         [sys.executable, "-m", "aref.cli", "seed", "--incidents", "3", "--json"],
         capture_output=True,
@@ -24,8 +30,7 @@ def test_seeding_adds_reviewed_demo_incidents_through_the_evolution_actor(stack:
     assert (report["incidents"], report["reviews"]) == (3, 3)
     reviews = api("GET", "/api/aref/evolution").json()["reviews"]
     assert reviews["total"] >= before + 3  # real incidents may be reviewed meanwhile
-    seeded = api("GET", "/api/aref/timeline", params={"limit": 1000}).json()["events"]
-    assert sum(1 for e in seeded if e["topic"] == "evolution.review_generated" and e["payload"].get("seeded")) == 3
+    assert seeded_reviews_on_the_timeline() == seeded_before + 3
 
 
 def test_a_bad_count_is_refused_with_the_field_named(stack: Stack) -> None:
