@@ -11,7 +11,7 @@ from tests.stack import Stack
 
 
 def seeded_reviews_on_the_timeline() -> int:
-    events = api("GET", "/api/aref/timeline", params={"limit": 1000}).json()["events"]
+    events = api("GET", "/api/aref/timeline", params={"category": "evolution", "limit": 1000}).json()["events"]
     return sum(1 for e in events if e["topic"] == "evolution.review_generated" and e["payload"].get("seeded"))
 
 
