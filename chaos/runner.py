@@ -125,8 +125,9 @@ class ExperimentRunner:
         while True:
             await self._poll(state)
             now = self._clock.now()
-            verdicts = judge(state.experiment, self._kinds, state.observation(now, self._config))
-            self._progress("observed", {"verdicts": verdicts, "at": now})
+            observation = state.observation(now, self._config)
+            verdicts = judge(state.experiment, self._kinds, observation)
+            self._progress("observed", {"verdicts": verdicts, "at": now, "observation": observation, "until": deadline})
             settled = all(v.status is not Status.PENDING for v in verdicts)
             if state.rolled_back_at is None and (settled or now >= state.fault_end):
                 await self._rollback(state)
@@ -187,6 +188,7 @@ class ExperimentRunner:
             state.services = {}
         state.client = await self._loadgen.record()
         now = self._clock.now()
+        self._progress("sampled", {"client": state.client, "at": now})
         check = check_steady_state(state.experiment.steady_state, state.client, state.services, now)
         state.steady.append(SteadySample(now, check.ok, {p.name: p.value for p in check.probes}))
         target: dict[str, Any] | None = state.services.get(state.experiment.target)

@@ -30,7 +30,7 @@ from chaos.http_api import DEFAULT_URL, ApiLoadGenerator, HttpExperimentApi
 from chaos.loadgen_http import LocalLoadGenerator
 from chaos.report import junit_xml, runs_to_json
 from chaos.runner import ExperimentRunner, RunnerConfig
-from chaos.runner_expectations import Status, Verdict
+from chaos.runner_expectations import EXPECTATION_KINDS, Status, Verdict
 from chaos.runner_ports import ExperimentApi, LoadGenerator, Progress, RunSink, Sleep
 from chaos.runner_record import RunRecord
 from chaos.schema import EXPERIMENTS_DIR, Experiment, load_experiment, load_experiments
@@ -216,7 +216,8 @@ async def run_all(
     )
     try:
         for experiment in experiments:
-            progress("experiment", {"name": experiment.name, "target": experiment.target})
+            expectations = [EXPECTATION_KINDS[e.kind].describe(e.params) for e in experiment.hypothesis]
+            progress("experiment", {"name": experiment.name, "target": experiment.target, "expectations": expectations})
             records.append(await runner.run(experiment, force=options.force))
     finally:
         await ports.close()
@@ -226,6 +227,8 @@ def printer(out: TextIO) -> Progress:
     """A progress callback writing one plain line per phase."""
 
     def show(phase: str, info: Mapping[str, Any]) -> None:
+        if phase == "sampled":
+            return  # every poll: too frequent for a line each
         if phase == "experiment":
             print(f"experiment {info['name']} on {info['target']}", file=out, flush=True)
         elif phase == "observed":

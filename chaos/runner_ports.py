@@ -80,6 +80,10 @@ class StoreRunSink:
 
 Sleep = Callable[[float], Awaitable[None]]
 Progress = Callable[[str, Mapping[str, Any]], None]
+"""Told each phase as it happens: ``experiment``, ``budget``, ``load_started`` (plan), ``sampled``
+(the client record after every poll), ``steady_state``, ``injected`` (the fault view), ``observed``
+(verdicts, the ``Observation`` and the observation's end ``until``), ``rolled_back``,
+``steady_state_after``, ``done`` (the record). A consumer ignores phases it does not show."""
 
 
 @dataclass(frozen=True)

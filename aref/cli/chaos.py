@@ -11,6 +11,8 @@ line on stderr), 130 interrupted (Ctrl-C or SIGTERM, after the rollback).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -22,6 +24,7 @@ from aref.cli.runtime import json_option, session
 from chaos.report import junit_xml, to_json
 from chaos.runner import RunnerConfig
 from chaos.runner_main import LOAD_SOURCES, RunOptions, Stop, install_sigterm_handler, run_experiments
+from chaos.runner_ports import Progress
 
 
 @click.group()
@@ -62,6 +65,16 @@ def chaos_status(as_json: bool) -> None:
     render.faults(s.console, "Recently rolled back", data["recent"], "no fault has ended yet")
 
 
+@contextmanager
+def progress_view(console: Console) -> Iterator[Progress]:
+    """The live view in a terminal; plain lines otherwise (a pipe, a CI log, ``--json``'s stderr)."""
+    if console.is_terminal and not console.is_dumb_terminal:
+        with render.live_run(console) as live:
+            yield live
+    else:
+        yield render.run_progress(console)
+
+
 @chaos.command()
 @click.argument("name")
 @click.option("--json", "as_json", is_flag=True, help="Print the run record as JSON (progress goes to stderr).")
@@ -94,7 +107,8 @@ def run(
         s.url, s.token, time_scale=time_scale, budget_floor=budget_floor, force=force, load_from=load_from
     )
     shown = Console(stderr=True, width=s.console.width) if as_json else s.console  # stdout is the JSON's
-    outcome = run_experiments([name], options, progress=render.run_progress(shown), connect=s.runtime.run_ports)
+    with progress_view(shown) as progress:
+        outcome = run_experiments([name], options, progress=progress, connect=s.runtime.run_ports)
     if outcome.stopped is Stop.INTERRUPTED:
         click.echo(outcome.message, err=True)
         raise click.exceptions.Exit(EXIT_INTERRUPTED)

@@ -27,6 +27,7 @@ from aref.cli.render.basics import (
 from aref.cli.render.chaos import FAULT_KEYS, MARKS, experiments, faults, run_progress, run_result
 from aref.cli.render.fleet import flag, flags, replicas, services
 from aref.cli.render.lifecycle import ALERT_KEYS, actions, alert, alerts, brief, incidents, reviews, runbooks, timeline
+from aref.cli.render.live_run import LiveRun, live_run
 from aref.cli.render.scores import maturity, pillars, status
 from aref.cli.render.stack import bar_progress, load_status, load_summary, seeded, stack_progress
 
@@ -36,6 +37,7 @@ __all__ = [
     "MARKS",
     "NONE",
     "STYLES",
+    "LiveRun",
     "Row",
     "actions",
     "alert",
@@ -51,6 +53,7 @@ __all__ = [
     "formatter",
     "incidents",
     "line",
+    "live_run",
     "load_status",
     "load_summary",
     "maturity",
