@@ -28,6 +28,7 @@ import pytest
 from chaos.schema import EXPERIMENTS_DIR, load_experiment
 from tests.integration.helpers import ORDER, api
 from tests.stack import Stack, wait_for
+from tests.terminal import terminal
 
 TIME_SCALE = 0.2
 EXPERIMENT_FILES = sorted(EXPERIMENTS_DIR.glob("*.yaml"))
@@ -157,3 +158,30 @@ def test_sigint_during_a_run_rolls_the_fault_back(interrupted_run: subprocess.Po
     recent = api("GET", "/api/aref/chaos/status").json()["recent"]
     ended = [f for f in recent if f["fault_id"] == fault_id]
     assert [f["end_reason"] for f in ended] == ["stopped by request"]
+
+
+def test_in_a_terminal_a_run_is_a_live_view_that_follows_the_phases(steady_shop: Stack) -> None:
+    """``aref chaos run`` in a real terminal (a tmux pane): the live view moves through its phases,
+    its clock and the clients' numbers update, and the verdict follows."""
+    command = [
+        sys.executable,
+        "-m",
+        "aref.cli",
+        "chaos",
+        "run",
+        "inventory_degradation",
+        "--time-scale",
+        "0.2",
+        "--force",
+    ]
+    with terminal(command, steady_shop.env, width=120, height=40) as term:
+        term.until(lambda s: "chaos run inventory_degradation on inventory" in s, 60, "the live view")
+        acting = term.until(lambda s: "fault acting" in s and "requests" in s, 120, "the fault acting")
+        later = term.until(lambda s: s != acting and ("fault acting" in s or "rolled back" in s), 10, "a refresh")
+        assert "clients error rate" in later
+        term.save("aref-chaos-run.txt", later)
+        done = term.until(lambda s: "verdict:" in s, 240, "the verdict")
+        term.until(lambda s: "EXITED=" in s, 30, "the run to end")
+        status = term.exit_status()
+        assert status == (0 if "verdict: PASSED" in done else 1)
+        assert "observing [" not in "".join(term.screens)  # the plain lines are for pipes and logs
