@@ -3,8 +3,8 @@
 ``Runtime`` holds the HTTP client factory, the sleeping and monotonic clock, the process runner,
 the environment, the rich console, and what an experiment run talks to (``run_ports``: AREF's
 HTTP API and a load generator in this process, by default). ``cli`` builds the default one; tests pass their own as
-click's ``obj``. ``Session`` adds the global options (``--url``, ``--token``) and hands out the
-``ArefClient``.
+click's ``obj``. ``Session`` adds the global options (``--url``, ``--token``, ``--wide``) and hands
+out the ``ArefClient``.
 """
 
 from __future__ import annotations
@@ -52,6 +52,7 @@ class Session:
     url: str
     token: str | None
     runtime: Runtime
+    wide: bool = False  # tables show every column and whole ids (``render.basics.fit``)
 
     def client(self) -> ArefClient:
         return ArefClient(self.url, self.runtime.http(self.url), token=self.token)

@@ -9,13 +9,13 @@ from rich.console import Console
 
 from aref.cli.render.basics import NONE, Row, line, percent, records, seconds, when
 
-FAULT_KEYS = "fault_id experiment service fault_type rate state started_at remaining_s end_reason"
+FAULT_KEYS = "fault_id:1 experiment:2 service:1 fault_type:3 rate:3 state:1 started_at:4 remaining_s:2 end_reason:2"
 MARKS = {"passed": "+", "failed": "x", "pending": "."}  # one per expectation while observing
 
 
 def experiments(console: Console, data: Row) -> None:
     items = [{**e, "state": "running" if e["running"] else NONE} for e in data["experiments"]]
-    keys = "name service fault_type rate duration_s state hypothesis"
+    keys = "name:1 service:1 fault_type:3 rate:3 duration_s:4 state:2 hypothesis:2"
     records(console, "Chaos experiments", items, keys, "no experiment is registered")
 
 

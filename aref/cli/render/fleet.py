@@ -20,7 +20,8 @@ def services(console: Console, data: Row) -> None:
         }
         for s in data["services"]
     ]
-    keys = "name status replicas degradation_tier open_alerts faults requests error_rate latency_p99_ms why"
+    keys = "name:1 status:1 replicas:3 degradation_tier:2 open_alerts:2 faults:3 requests:4 error_rate:2"
+    keys += " latency_p99_ms:4 why:2"
     records(console, "Services", items, keys, "no service reported")
 
 
@@ -31,7 +32,7 @@ def replicas(console: Console, data: Row) -> None:
 
 def flags(console: Console, data: Mapping[str, Row]) -> None:
     items = [{**f, "flag": name, "state": "on" if f["enabled"] else "off"} for name, f in data.items()]
-    keys = "flag service kind state critical changed_by changed_at reason"
+    keys = "flag:1 service:2 kind:3 state:1 critical:3 changed_by:3 changed_at:4 reason:2"
     records(console, "Feature flags", items, keys, "no feature flag is registered")
 
 

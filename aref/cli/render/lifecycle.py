@@ -8,7 +8,7 @@ from rich.console import Console
 
 from aref.cli.render.basics import NONE, Row, line, records
 
-ALERT_KEYS = "id service metric detector severity state value threshold fired_at correlation_id"
+ALERT_KEYS = "id:1 service:1 metric:2 detector:3 severity:1 state:1 value:3 threshold:3 fired_at:2 correlation_id:4"
 
 
 def alerts(console: Console, data: Row) -> None:
@@ -22,15 +22,14 @@ def alert(console: Console, data: Row) -> None:
 
 def timeline(console: Console, data: Row) -> None:
     items = [{**e, "details": brief(e["payload"])} for e in data["events"]]
-    keys = "timestamp severity topic source correlation_id details"
+    keys = "timestamp:1 severity:1 topic:1 source:3 correlation_id:3 details:2"
     records(console, "Timeline (newest first)", items, keys, "no event matches these filters")
     line(console, f"showing {len(items)} of {data['matched']} matching events ({data['retained']} retained)", "dim")
 
 
-def brief(payload: Row, width: int = 70) -> str:
-    """The payload's scalar fields as ``k=v``, cut to ``width`` characters."""
-    text = " ".join(f"{k}={v}" for k, v in payload.items() if isinstance(v, (str, int, float, bool)))
-    return text if len(text) <= width else text[: width - 1] + "…"
+def brief(payload: Row) -> str:
+    """The payload's scalar fields as ``k=v``, whole (the table wraps them)."""
+    return " ".join(f"{k}={v}" for k, v in payload.items() if isinstance(v, (str, int, float, bool)))
 
 
 # -- incidents, reviews, actions, runbooks --------------------------------------------------
@@ -40,20 +39,20 @@ def incidents(console: Console, active: Sequence[Row], reviewed: Sequence[Row]) 
     items = [
         {
             **r,
-            "elapsed/target": f"{r['elapsed_seconds']:.0f}/{r['target_seconds']:.0f} s",
+            "elapsed_of_target": f"{r['elapsed_seconds']:.0f}/{r['target_seconds']:.0f} s",
             "runbook": f"{r['runbook'] or NONE} {r['steps_done']}/{r['steps_total']}",
         }
         for r in active
     ]
-    keys = "incident_id service severity tier elapsed/target runbook correlation_id"
+    keys = "incident_id:1 service:1 severity:1 tier:2 elapsed_of_target:2 runbook:3 correlation_id:4"
     records(console, "Open incidents (in recovery)", items, keys, "no incident is being recovered")
-    keys = "incident_id service title time_to_detect time_to_resolve highest_tier review_id"
+    keys = "incident_id:1 service:1 title:2 time_to_detect:2 time_to_resolve:2 highest_tier:3 review_id:3"
     records(console, "Resolved incidents", reviewed, keys, "no incident has been resolved and reviewed yet")
 
 
 def reviews(console: Console, data: Row) -> None:
     items = [{**r, "actions": len(r["action_item_ids"])} for r in data["recent"]]
-    keys = "review_id created_at service title fault_signature actions recurrence_of"
+    keys = "review_id:1 created_at:3 service:1 title:2 fault_signature:3 actions:2 recurrence_of:4"
     records(console, f"Post-incident reviews ({data['total']} in all)", items, keys, "no review written yet")
 
 
@@ -64,9 +63,10 @@ def actions(console: Console, stats: Row, recent: Sequence[Row]) -> None:
     velocity = f"velocity {stats['velocity']}/{stats['velocity_target']} in {stats['quarter']}"
     line(console, f"{counts}, {stats['overdue']} overdue; {completion}; {velocity}", "bold")
     items = [r for r in recent if r["action_item_ids"]]
-    records(console, "Action items by review", items, "review_id service action_item_ids", "no review has action items")
+    keys = "review_id:1 service:1 action_item_ids:2"
+    records(console, "Action items by review", items, keys, "no review has action items")
 
 
 def runbooks(console: Console, items: Sequence[Row]) -> None:
     rows = [{**r, "service": r["service"] or "any", "steps": len(r["steps"])} for r in items]
-    records(console, "Runbooks", rows, "name tier service steps description", "no runbook is loaded")
+    records(console, "Runbooks", rows, "name:1 tier:1 service:2 steps:3 description:2", "no runbook is loaded")

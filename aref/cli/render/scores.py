@@ -10,7 +10,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from aref.cli.render.basics import NONE, Row, line, table, when
+from aref.cli.render.basics import NONE, Column, Row, line, table, when
 
 
 def status(console: Console, data: Row) -> None:
@@ -35,7 +35,8 @@ def status(console: Console, data: Row) -> None:
 
 def pillars(console: Console, levels: Row, headlines: Mapping[str, str]) -> None:
     rows = [(name, f"L{score['level']}", score["label"], headlines.get(name, NONE)) for name, score in levels.items()]
-    table(console, "Pillars", ("pillar", "level", "label", "now"), rows, "no pillar reported")
+    columns = ("pillar", Column("level", 1), "label", Column("now", 2, "text"))
+    table(console, "Pillars", columns, rows, "no pillar reported")
 
 
 def maturity(console: Console, data: Row) -> None:
@@ -44,6 +45,7 @@ def maturity(console: Console, data: Row) -> None:
         (name, f"L{p['level']}", p["label"], p["next_level"], [g["description"] for g in p["gaps"]])
         for name, p in data["pillars"].items()
     ]
-    table(console, "Maturity", ("pillar", "level", "label", "next", "gaps to the next level"), rows, "no pillars")
+    columns = ("pillar", Column("level", 1), "label", Column("next", 3), Column("gaps to the next level", 2, "text"))
+    table(console, "Maturity", columns, rows, "no pillars")
     profiles = [(name, f"{crs:.2f}") for name, crs in data["crs_by_profile"].items()]
     table(console, "CRS by risk profile", ("profile", "crs"), profiles, "no profiles")
