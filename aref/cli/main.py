@@ -1,8 +1,7 @@
 """The ``aref`` command group: global options, and every command registered in one place.
 
 ``--url`` (env ``AREF_URL``) is where the AREF API answers; ``--token`` (env ``AREF_API_TOKEN``)
-is sent as a bearer token on mutating calls; ``--wide`` has tables show every column and whole
-ids. Tests pass a ``Runtime`` as click's ``obj``.
+is sent as a bearer token on mutating calls. Tests pass a ``Runtime`` as click's ``obj``.
 ``aref-demo`` is ``aref demo`` as a program of its own, taking the same global options.
 """
 
@@ -14,31 +13,30 @@ from urllib.parse import urlsplit
 import click
 
 from aref import __version__
-from aref.cli import alerts, chaos, demo, incidents, load, seed, services, stack, status
+from aref.cli import alerts, chaos, demo, incidents, load, seed, services, stack, status, watch
 from aref.cli.runtime import Runtime, Session
 
 DEFAULT_URL = "http://127.0.0.1:8000"
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 
 
-def open_session(ctx: click.Context, url: str, token: str | None, wide: bool = False) -> None:
+def open_session(ctx: click.Context, url: str, token: str | None) -> None:
     """Check ``--url`` and put the ``Session`` every command finds in ``ctx.obj``."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise click.BadParameter(f"must be an http(s) URL, got {url!r}", param_hint="--url")
     runtime = ctx.obj if isinstance(ctx.obj, Runtime) else Runtime()
-    ctx.obj = Session(url.rstrip("/"), token or None, runtime, wide)
+    ctx.obj = Session(url.rstrip("/"), token or None, runtime)
 
 
 @click.group(context_settings=CONTEXT)
 @click.option("--url", envvar="AREF_URL", default=DEFAULT_URL, show_default=True, help="The AREF API (env AREF_URL).")
 @click.option("--token", envvar="AREF_API_TOKEN", help="Bearer token for changes (env AREF_API_TOKEN).")
-@click.option("--wide", is_flag=True, help="Tables show every column and whole ids, even past the terminal's width.")
 @click.version_option(__version__, prog_name="aref")
 @click.pass_context
-def cli(ctx: click.Context, url: str, token: str | None, wide: bool) -> None:
+def cli(ctx: click.Context, url: str, token: str | None) -> None:
     """AREF: watch and steer the resilience testbed from the terminal."""
-    open_session(ctx, url, token, wide)
+    open_session(ctx, url, token)
 
 
 COMMANDS: tuple[click.Command, ...] = (
@@ -60,6 +58,7 @@ COMMANDS: tuple[click.Command, ...] = (
     stack.down,
     seed.seed,
     demo.demo,
+    watch.watch,
 )
 for command in COMMANDS:
     cli.add_command(command)
@@ -68,9 +67,9 @@ for command in COMMANDS:
 def standalone(command: click.Command, name: str) -> click.Command:
     """``command`` as a program of its own: the group's global options, then the command's own."""
 
-    def run(url: str, token: str | None, wide: bool, **options: Any) -> None:
+    def run(url: str, token: str | None, **options: Any) -> None:
         ctx = click.get_current_context()
-        open_session(ctx, url, token, wide)
+        open_session(ctx, url, token)
         ctx.invoke(command, **options)
 
     return click.Command(

@@ -4,11 +4,11 @@ All rendering is here, one module per command group, re-exported so a command ca
 ``render.<name>``: ``basics`` (``--json`` output, formats, tables), ``scores`` (CRS, pillars,
 maturity), ``fleet`` (services, replicas, flags), ``lifecycle`` (alerts, timeline, incidents,
 reviews, actions, runbooks), ``chaos`` (experiments, faults, the live run), ``stack`` (``up``,
-``load``, ``seed``) and ``demo``. Functions take the console and plain data; nothing here talks
-to the API.
+``load``, ``seed``), ``demo`` and ``watch`` (the live view). Functions take the console and plain
+data; nothing here talks to the API.
 """
 
-from aref.cli.render import demo
+from aref.cli.render import demo, watch
 from aref.cli.render.basics import (
     NONE,
     STYLES,
@@ -74,5 +74,6 @@ __all__ = [
     "status",
     "table",
     "timeline",
+    "watch",
     "when",
 ]

@@ -41,6 +41,7 @@ API_COMMANDS = [
     ["load", "status"],
     ["seed"],
     ["demo"],
+    ["watch"],
 ]
 READ_COMMANDS = [
     ["status"],
@@ -57,6 +58,7 @@ READ_COMMANDS = [
     ["chaos", "list"],
     ["chaos", "status"],
     ["load", "status"],
+    ["watch"],
 ]
 
 
