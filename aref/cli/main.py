@@ -1,7 +1,8 @@
 """The ``aref`` command group: global options, and every command registered in one place.
 
 ``--url`` (env ``AREF_URL``) is where the AREF API answers; ``--token`` (env ``AREF_API_TOKEN``)
-is sent as a bearer token on mutating calls. Tests pass a ``Runtime`` as click's ``obj``.
+is sent as a bearer token on mutating calls; ``--wide`` has tables show every column and whole
+ids. Tests pass a ``Runtime`` as click's ``obj``.
 ``aref-demo`` is ``aref demo`` as a program of its own, taking the same global options.
 """
 
@@ -20,23 +21,24 @@ DEFAULT_URL = "http://127.0.0.1:8000"
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 
 
-def open_session(ctx: click.Context, url: str, token: str | None) -> None:
+def open_session(ctx: click.Context, url: str, token: str | None, wide: bool = False) -> None:
     """Check ``--url`` and put the ``Session`` every command finds in ``ctx.obj``."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise click.BadParameter(f"must be an http(s) URL, got {url!r}", param_hint="--url")
     runtime = ctx.obj if isinstance(ctx.obj, Runtime) else Runtime()
-    ctx.obj = Session(url.rstrip("/"), token or None, runtime)
+    ctx.obj = Session(url.rstrip("/"), token or None, runtime, wide)
 
 
 @click.group(context_settings=CONTEXT)
 @click.option("--url", envvar="AREF_URL", default=DEFAULT_URL, show_default=True, help="The AREF API (env AREF_URL).")
 @click.option("--token", envvar="AREF_API_TOKEN", help="Bearer token for changes (env AREF_API_TOKEN).")
+@click.option("--wide", is_flag=True, help="Tables show every column and whole ids, even past the terminal's width.")
 @click.version_option(__version__, prog_name="aref")
 @click.pass_context
-def cli(ctx: click.Context, url: str, token: str | None) -> None:
+def cli(ctx: click.Context, url: str, token: str | None, wide: bool) -> None:
     """AREF: watch and steer the resilience testbed from the terminal."""
-    open_session(ctx, url, token)
+    open_session(ctx, url, token, wide)
 
 
 COMMANDS: tuple[click.Command, ...] = (
@@ -67,9 +69,9 @@ for command in COMMANDS:
 def standalone(command: click.Command, name: str) -> click.Command:
     """``command`` as a program of its own: the group's global options, then the command's own."""
 
-    def run(url: str, token: str | None, **options: Any) -> None:
+    def run(url: str, token: str | None, wide: bool, **options: Any) -> None:
         ctx = click.get_current_context()
-        open_session(ctx, url, token)
+        open_session(ctx, url, token, wide)
         ctx.invoke(command, **options)
 
     return click.Command(
