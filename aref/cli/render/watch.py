@@ -27,6 +27,7 @@ FOCI = ("overview", "services", "alerts", "chaos", "events")  # key 1..5 focuses
 WIDE = 110  # columns from which the overview shows the CRS and pillars as a panel beside the services
 OVERVIEW_WIDTH = 36  # that panel's width
 WIDE_COLUMNS = 120  # columns from which a focused panel, or a snapshot, shows every column
+DETAILS_WIDTH = 100  # an event's details are cut to this many characters (a snapshot wraps them)
 FREE_TEXT = ("why", "details", "depends on")  # on a screen, these take the width the others leave
 
 
@@ -43,6 +44,10 @@ class Frame:
 
 def clock(timestamp: float | None) -> str:
     return NONE if timestamp is None else datetime.fromtimestamp(timestamp).strftime("%H:%M:%S")
+
+
+def cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def grid(
@@ -238,7 +243,7 @@ def events(data: Row, detail: Detail = GLANCE) -> Panel:
     rows = [
         [clock(e["timestamp"]), e["severity"], e["topic"], e["source"]]
         + ([e["correlation_id"]] if detail.wide else [])
-        + [brief(e["payload"])]
+        + [cut(brief(e["payload"]), DETAILS_WIDTH)]
         for e in data["events"]
     ]
     title = f"Recent events ({len(rows)} of {data['matched']})"
