@@ -26,7 +26,7 @@ def test_aref_watch_follows_the_cluster_live_and_quits_on_q(stack: Stack) -> Non
         assert live != first
         term.save("aref-watch.txt", live)
         term.keys("2")
-        term.until(lambda s: "running" in s.lower(), 15, "the services panel in focus")
+        term.until(lambda s: "running/target" in s, 15, "the services panel in focus, with each replica")
         term.keys("q")
         term.until(lambda s: "EXITED=" in s, 15, "aref watch to exit")
         assert term.exit_status() == 0
