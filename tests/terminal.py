@@ -74,7 +74,8 @@ def terminal(
         f"{k}={shlex.quote(v)}" for k, v in env.items() if k.startswith(("AREF_", "RAY_", "PATH", "PYTHON"))
     )
     # the pane outlives the command, showing its exit status, until the session is killed
-    shell = f"env {exports} TERM=xterm-256color {shlex.join(command)}; echo {EXITED}$?; sleep 3600"
+    # COLUMNS/LINES from the shell that started the tmux server would override the pane's real size
+    shell = f"env -u COLUMNS -u LINES {exports} TERM=xterm-256color {shlex.join(command)}; echo {EXITED}$?; sleep 3600"
     started = subprocess.run(
         ["tmux", "new-session", "-d", "-s", name, "-x", str(width), "-y", str(height), shell],
         capture_output=True,

@@ -167,6 +167,8 @@ class LiveRun:
         grid.add_column(no_wrap=True)
         grid.add_column(no_wrap=True)
         errors, p99s = per_second(self.client.outcomes, now, SPARK_SECONDS)
+        while errors and errors[0] is None:  # start at the first second with an answer
+            errors, p99s = errors[1:], p99s[1:]
         stats = self.client.stats()
         last_error = next((e for e in reversed(errors) if e is not None), None)
         last_p99 = next((p for p in reversed(p99s) if p is not None), None)
