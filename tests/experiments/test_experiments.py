@@ -181,6 +181,8 @@ def test_in_a_terminal_a_run_is_a_live_view_that_follows_the_phases(steady_shop:
         assert "clients error rate" in later
         term.save("aref-chaos-run.txt", later)
         done = term.until(lambda s: "verdict:" in s, 240, "the verdict")
+        last_live = [s for s in term.screens if "chaos run" in s and "verdict:" not in s][-1]
+        term.save("aref-chaos-run-late.txt", last_live)
         term.until(lambda s: "EXITED=" in s, 30, "the run to end")
         status = term.exit_status()
         assert status == (0 if "verdict: PASSED" in done else 1)
