@@ -92,6 +92,11 @@ class AnomalyMonitor:
         for spec in streams:
             self._streams.setdefault(spec.service, []).append(_Stream(spec, model_factory(spec)))
 
+    @property
+    def stream_count(self) -> int:
+        """How many streams this monitor watches (one model each)."""
+        return sum(len(streams) for streams in self._streams.values())
+
     def observe(self, observation: object) -> list[Signal]:
         if not isinstance(observation, HealthSample):
             return []

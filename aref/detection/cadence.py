@@ -9,7 +9,8 @@ sample spacing (one telemetry tick) every sample is judged as it arrives, exactl
 
 Ticks jitter, so a sample a little early still counts as on time: by up to ``SLACK`` of the
 interval, and never more than ``MAX_SLACK_SECONDS`` (a 10 s interval over 1 s ticks stays 10 s).
-Observations other than health samples (probe results) pass straight through.
+Observations other than health samples (probe results) pass straight through. What a wrapped
+detector has in place is read from the detector itself (``unwrapped``).
 """
 
 from __future__ import annotations
@@ -68,3 +69,10 @@ class Cadence:
             "check_interval": self.interval,
             "pending_samples": sum(len(samples) for samples in self._pending.values()),
         }
+
+
+def unwrapped(detector: Detector) -> Detector:
+    """The detector a ``Cadence`` paces (through any nesting); any other detector is itself."""
+    while isinstance(detector, Cadence):
+        detector = detector.detector
+    return detector

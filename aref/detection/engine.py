@@ -20,7 +20,7 @@ from aref.clock import Clock
 from aref.config import DetectionSettings
 from aref.detection.alerts import Alert, AlertState, AlertTracker, FireOutcome
 from aref.detection.detector import Detector, Signal
-from aref.detection.facts import DetectionFacts
+from aref.detection.facts import DetectionFacts, measured_facts
 from aref.detection.fatigue import WEEK_SECONDS, FatigueMonitor
 from aref.detection.probes import ProbeResult
 from aref.detection.registry import build_detectors
@@ -141,8 +141,7 @@ class DetectionEngine:
     def facts(self) -> DetectionFacts:
         """What detection has in place, as measured (see ``aref.detection.facts``)."""
         stats = self._fatigue.stats(self._clock.now())
-        detectors = {d.name: d.status() for d in self._detectors}
-        return DetectionFacts.from_detectors(detectors, alerts_per_action=stats.alerts_per_action)
+        return measured_facts(self._detectors, alerts_per_action=stats.alerts_per_action)
 
     def status(self) -> dict[str, Any]:
         active = self._alerts.open_alerts()

@@ -2,20 +2,25 @@
 
 A capability counts only when it is there to see: a threshold rule, an SLO, an anomaly stream,
 a burn-rate policy. A synthetic probe counts only once a probe result arrived (a probe target
-that never reported measures nothing). Detectors are found by their registered names
-(``aref.detection.registry``), whatever class implements them.
+that never reported measures nothing). Detectors are found by their type, through a ``Cadence``
+that paces them, and each is asked through its own typed accessors, never through its status.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
-THRESHOLD = "threshold"
-SYNTHETIC = "synthetic"
-SLO_BURN = "slo_burn"
-ANOMALY = ("zscore", "isolation_forest")
+from aref.detection import slo
+from aref.detection.anomaly import AnomalyMonitor
+from aref.detection.cadence import unwrapped
+from aref.detection.detector import Detector
+from aref.detection.probes import ProbeDetector
+from aref.detection.slo import SloDetector
+from aref.detection.thresholds import ThresholdDetector
+
+SLO_BURN = slo.DETECTOR
+"""The SLO detector's name, under which the engine's ``status()`` lists the SLOs."""
 
 
 @dataclass(frozen=True)
@@ -30,19 +35,19 @@ class DetectionFacts:
     alerts_per_action: float | None = None
     """Alerts fired per alert that led to an action, over the fatigue window; None before any action."""
 
-    @classmethod
-    def from_detectors(
-        cls, detectors: Mapping[str, Mapping[str, Any]], *, alerts_per_action: float | None
-    ) -> DetectionFacts:
-        """The facts from each detector's own ``status()``, keyed by detector name."""
-        slos = list(detectors.get(SLO_BURN, {}).get("slos", []))
-        probes = detectors.get(SYNTHETIC, {}).get("targets", [])
-        streams = [stream for name in ANOMALY for stream in detectors.get(name, {}).get("streams", [])]
-        return cls(
-            has_threshold_rules=bool(detectors.get(THRESHOLD, {}).get("rules")),
-            has_synthetic_probes=any(t.get("last_at") is not None for t in probes),
-            has_slos=bool(slos),
-            has_anomaly_detection=bool(streams),
-            has_burn_rate_alerts=any(s.get("burn_rates") for s in slos),
-            alerts_per_action=alerts_per_action,
-        )
+
+def measured_facts(detectors: Iterable[Detector], *, alerts_per_action: float | None) -> DetectionFacts:
+    """The facts of these detectors (each read through any ``Cadence`` wrapping it)."""
+    found = [unwrapped(d) for d in detectors]
+    thresholds = [d for d in found if isinstance(d, ThresholdDetector)]
+    probes = [d for d in found if isinstance(d, ProbeDetector)]
+    slos = [d for d in found if isinstance(d, SloDetector)]
+    anomaly = [d for d in found if isinstance(d, AnomalyMonitor)]
+    return DetectionFacts(
+        has_threshold_rules=any(d.has_rules for d in thresholds),
+        has_synthetic_probes=any(d.has_reported for d in probes),
+        has_slos=any(d.slo_count > 0 for d in slos),
+        has_anomaly_detection=any(d.stream_count > 0 for d in anomaly),
+        has_burn_rate_alerts=any(d.has_burn_rate_policies for d in slos),
+        alerts_per_action=alerts_per_action,
+    )

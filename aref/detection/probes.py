@@ -150,6 +150,11 @@ class ProbeDetector:
             )
         ]
 
+    @property
+    def has_reported(self) -> bool:
+        """Whether a probe result arrived for any target (a target that never reported measures nothing)."""
+        return any(tracker.last is not None for tracker in self._trackers.values())
+
     def evaluate(self, now: float) -> list[Signal]:
         return []
 

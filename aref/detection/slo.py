@@ -238,6 +238,16 @@ class SloDetector:
         ]
         return cls([SloTracker(slo, policies) for slo in slos])
 
+    @property
+    def slo_count(self) -> int:
+        """How many SLOs this detector tracks."""
+        return sum(len(trackers) for trackers in self._trackers.values())
+
+    @property
+    def has_burn_rate_policies(self) -> bool:
+        """Whether any tracked SLO alerts on a burn-rate policy."""
+        return any(t.policies for trackers in self._trackers.values() for t in trackers)
+
     def observe(self, observation: object) -> list[Signal]:
         if not isinstance(observation, HealthSample):
             return []

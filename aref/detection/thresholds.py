@@ -197,6 +197,11 @@ class ThresholdDetector:
                 signals.append(_signal(verdict))
         return signals
 
+    @property
+    def has_rules(self) -> bool:
+        """Whether any threshold rule is configured."""
+        return any(self._states.values())
+
     def evaluate(self, now: float) -> list[Signal]:
         return []
 

@@ -117,3 +117,15 @@ def test_confirmations_must_be_positive() -> None:
     with pytest.raises(InvalidInputError) as err:
         AnomalyMonitor("x", [], lambda _s: ScriptedModel(""), confirmations=0)
     assert err.value.field == "confirmations"
+
+
+def test_stream_count_follows_the_watched_streams() -> None:
+    assert AnomalyMonitor("scripted", [], lambda _spec: ScriptedModel("")).stream_count == 0
+    specs = [
+        StreamSpec("orders", ("error_rate",)),
+        StreamSpec("orders", ("latency_p99",)),
+        StreamSpec("payments", ("error_rate",)),
+    ]
+    watched = AnomalyMonitor("scripted", specs, lambda _spec: ScriptedModel(""))
+    assert watched.stream_count == 3
+    assert len(watched.status()["streams"]) == 3

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from aref.config import DetectionSettings
-from aref.detection.cadence import Cadence
+from aref.detection.cadence import Cadence, unwrapped
 from aref.detection.detector import Signal
 from aref.detection.probes import ProbeDetector, ProbeResult
 from aref.detection.registry import build_detectors
@@ -119,3 +119,11 @@ def test_the_interval_must_be_positive() -> None:
     with pytest.raises(InvalidInputError) as err:
         Cadence(ThresholdDetector([RULE]), 0.0)
     assert err.value.field == "interval"
+
+
+def test_unwrapped_reads_the_paced_detector_through_its_cadence() -> None:
+    inner = ThresholdDetector([RULE])
+    assert unwrapped(Cadence(inner, 5.0)) is inner
+    assert unwrapped(Cadence(Cadence(inner, 5.0), 1.0)) is inner
+    bare = ProbeDetector()
+    assert unwrapped(bare) is bare

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from aref.config import DetectionSettings
+from aref.detection.anomaly import AnomalyMonitor
+from aref.detection.cadence import Cadence
+from aref.detection.detector import Signal
 from aref.detection.engine import RECENT_RESOLVED, DetectionEngine
-from aref.detection.facts import DetectionFacts
-from aref.detection.probes import ProbeResult
+from aref.detection.facts import DetectionFacts, measured_facts
+from aref.detection.isolation import IsolationForestDetector
+from aref.detection.probes import ProbeDetector, ProbeResult
 from aref.detection.registry import build_detectors
+from aref.detection.slo import SLO, SloDetector, SloTracker
+from aref.detection.thresholds import ThresholdDetector
 from aref.models import HealthSample
 from aref.records import to_record
 from aref.testing import EventCapture, FakeClock
@@ -65,25 +72,55 @@ def test_alerts_per_action_follow_the_actioned_alerts() -> None:
     assert eng.facts().alerts_per_action == 2.0
 
 
-def test_the_facts_read_detector_statuses_by_name_with_their_truthiness() -> None:
-    facts = DetectionFacts.from_detectors(
-        {
-            "threshold": {"rules": []},
-            "synthetic": {"targets": [{"last_at": None}, {"last_at": 0.0}]},
-            "slo_burn": {"slos": [{"burn_rates": []}]},
-            "custom": {"streams": [{}]},
-        },
+class StreamsByName:
+    """Not an anomaly monitor, though named like one and listing streams in its status."""
+
+    name = "zscore"
+
+    def observe(self, observation: object) -> Sequence[Signal]:
+        return []
+
+    def evaluate(self, now: float) -> Sequence[Signal]:
+        return []
+
+    def status(self) -> dict[str, Any]:
+        return {"streams": [{}]}
+
+
+def test_the_facts_read_the_detectors_by_type_through_their_accessors() -> None:
+    probes = ProbeDetector(targets=["payments", "orders"])
+    probes.observe(ProbeResult("orders", True, 5.0, 200, 0.0))
+    facts = measured_facts(
+        [
+            Cadence(ThresholdDetector([]), 5.0),
+            probes,
+            SloDetector([SloTracker(SLO("payments.availability", "payments", 0.999))]),
+            Cadence(AnomalyMonitor("isolation_forest", [], lambda _spec: IsolationForestDetector()), 5.0),
+            StreamsByName(),
+        ],
         alerts_per_action=3.0,
     )
     assert facts == DetectionFacts(
-        has_threshold_rules=False,
+        has_threshold_rules=False,  # a threshold detector without rules
         has_synthetic_probes=True,  # a probe at t=0 reported
         has_slos=True,
-        has_anomaly_detection=False,  # streams count only under the anomaly detectors' names
-        has_burn_rate_alerts=False,
+        has_anomaly_detection=False,  # a monitor without streams; a name with a streams status is no monitor
+        has_burn_rate_alerts=True,  # every SLO tracker alerts on its burn-rate policies
         alerts_per_action=3.0,
     )
-    assert DetectionFacts.from_detectors({}, alerts_per_action=None) == DetectionFacts()
+    assert measured_facts([], alerts_per_action=None) == DetectionFacts()
+
+
+def test_the_registered_detectors_count_through_their_cadence() -> None:
+    every = build_detectors(SETTINGS, SERVICES)
+    assert {d.name for d in every if isinstance(d, Cadence)} == {"threshold", "zscore", "isolation_forest"}
+    for kind in ("zscore", "isolation_forest"):
+        assert measured_facts(build_detectors(SETTINGS, SERVICES, [kind]), alerts_per_action=None) == DetectionFacts(
+            has_anomaly_detection=True
+        )
+    assert measured_facts(build_detectors(SETTINGS, SERVICES, ["slo_burn"]), alerts_per_action=None) == (
+        DetectionFacts(has_slos=True, has_burn_rate_alerts=True)
+    )
 
 
 def test_recent_resolved_lists_what_status_lists_newest_first() -> None:

@@ -113,3 +113,12 @@ def test_settings_and_status() -> None:
             "last_status_code": None,
         },
     ]
+
+
+def test_has_reported_once_a_probe_result_arrived() -> None:
+    detector = ProbeDetector(targets=["gateway", "orders"])
+    assert detector.has_reported is False  # targets alone are not measurements
+    assert all(t["last_at"] is None for t in detector.status()["targets"])
+    detector.observe(probe(0.0, ok=False))  # a failed probe at t=0 is still a result
+    assert detector.has_reported is True
+    assert ProbeDetector().has_reported is False

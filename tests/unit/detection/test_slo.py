@@ -288,3 +288,15 @@ def test_a_firing_availability_burn_carries_its_budget() -> None:
     [signal] = feed(detector, 230, requests=10000, errors=144, start=T0)
     assert signal.firing
     assert signal.details["budget_consumed"] == pytest.approx(14.4)
+
+
+def test_slo_count_and_burn_rate_policies_follow_the_tracked_slos() -> None:
+    empty = SloDetector([])
+    assert (empty.slo_count, empty.has_burn_rate_policies) == (0, False)
+    assert empty.status()["slos"] == []
+    one = SloDetector([SloTracker(availability_slo(), [one_policy()])])
+    assert (one.slo_count, one.has_burn_rate_policies) == (1, True)
+    assert [len(s["burn_rates"]) for s in one.status()["slos"]] == [1]
+    both = SloDetector.from_settings(DetectionSettings(), ["payments", "orders"])
+    assert (both.slo_count, both.has_burn_rate_policies) == (4, True)  # availability and latency each
+    assert SloDetector.from_settings(DetectionSettings(), []).slo_count == 0

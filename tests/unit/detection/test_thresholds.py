@@ -219,3 +219,13 @@ def test_status_reports_streak_and_level() -> None:
         "onset_at": 1.0,
     }
     assert detector.evaluate(99.0) == []
+
+
+def test_has_rules_follows_the_configured_rules() -> None:
+    assert ThresholdDetector([]).has_rules is False
+    assert ThresholdDetector([]).status()["rules"] == []
+    detector = ThresholdDetector([rule(), rule(name="orders.error_rate", service="orders")])
+    assert detector.has_rules is True
+    assert len(detector.status()["rules"]) == 2
+    assert ThresholdDetector.from_settings(DetectionSettings(), ["payments"]).has_rules is True
+    assert ThresholdDetector.from_settings(DetectionSettings(), []).has_rules is False
