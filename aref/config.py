@@ -56,6 +56,12 @@ class DetectionSettings(BaseSettings):
     latency_critical_ms: float = Field(1000.0, ge=0)
     zscore_threshold: float = Field(3.0, gt=0)
     slo_availability_target: float = Field(0.999, gt=0, lt=1)
+    no_data_seconds: float = Field(
+        20.0,
+        gt=0,
+        description="a service with no request (nor probe) for this long has nothing to judge: its open alerts "
+        "resolve as no_data and none fires until traffic returns (as a stale Prometheus series does)",
+    )
     slo_latency_target_ms: float = Field(
         500.0,
         gt=0,

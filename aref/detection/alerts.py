@@ -51,6 +51,7 @@ class Alert:
     acked_at: float | None = None
     resolved_at: float | None = None
     actioned_at: float | None = None
+    resolution: str | None = None  # why it resolved: condition_cleared, no_data or manual; None while open
 
     @property
     def is_open(self) -> bool:
@@ -77,10 +78,10 @@ class Alert:
             raise ConflictError(f"alert {self.id} is already acknowledged")
         return dataclasses.replace(self, acked_at=at)
 
-    def resolve(self, at: float) -> Alert:
+    def resolve(self, at: float, reason: str = "condition_cleared") -> Alert:
         if self.resolved_at is not None:
             raise ConflictError(f"alert {self.id} is already resolved")
-        return dataclasses.replace(self, resolved_at=at)
+        return dataclasses.replace(self, resolved_at=at, resolution=reason)
 
     def action(self, at: float) -> Alert:
         if self.actioned_at is not None:
@@ -145,8 +146,8 @@ class AlertTracker:
     def acknowledge(self, alert_id: str, at: float) -> Alert:
         return self._replace(self.get(alert_id).acknowledge(at))
 
-    def resolve(self, alert_id: str, at: float) -> Alert:
-        return self._replace(self.get(alert_id).resolve(at))
+    def resolve(self, alert_id: str, at: float, reason: str = "condition_cleared") -> Alert:
+        return self._replace(self.get(alert_id).resolve(at, reason))
 
     def mark_actioned(self, alert_id: str, at: float) -> Alert:
         return self._replace(self.get(alert_id).action(at))

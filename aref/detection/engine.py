@@ -5,7 +5,10 @@ registered detector judges it and the resulting signals drive the alert lifecycl
 emits ``detection.alert_fired`` with a fresh correlation id; a duplicate only bumps the open
 alert; an escalation re-emits ``alert_fired`` for the same alert (payload ``escalated_from``);
 a detector clearing the condition resolves it (``detection.alert_resolved``, same correlation
-id). With a store, every alert change is persisted and a new engine over the same store takes
+id). A service that sends no request (nor probe) for ``no_data_seconds`` has nothing to judge: its
+open alerts resolve with resolution ``no_data`` and no alert fires on it until traffic returns.
+Every resolved alert says why (``resolution``: ``condition_cleared``, ``no_data``, ``manual``).
+With a store, every alert change is persisted and a new engine over the same store takes
 the open alerts back, so an actor restart loses none.
 """
 
@@ -32,6 +35,7 @@ from aref.store import Collection, Repository, Store
 from aref.topology import SERVICES
 
 SOURCE = "detection"
+CLEARED, NO_DATA, MANUAL = "condition_cleared", "no_data", "manual"  # why an alert resolved
 RECENT_RESOLVED = 20
 
 
@@ -60,6 +64,8 @@ class DetectionEngine:
         self._fatigue = FatigueMonitor(settings.alert_fatigue_max_per_week, settings.alert_to_action_ratio)
         self._repo = None if store is None else Repository(store, Collection.ALERTS, Alert)
         self._fired = 0
+        self._no_data_s = settings.no_data_seconds
+        self._traffic_at = dict.fromkeys(self._services, clock.now())  # the start counts as traffic: a grace
         self._reload()
 
     def _reload(self) -> None:
@@ -78,10 +84,13 @@ class DetectionEngine:
 
     def ingest(self, sample: HealthSample) -> None:
         self._require_service(sample.service)
+        if sample.requests > 0:
+            self._traffic_at[sample.service] = self._clock.now()
         self._apply([s for d in self._detectors for s in d.observe(sample)])
 
     def ingest_probe(self, result: ProbeResult) -> None:
         self._require_service(result.target)
+        self._traffic_at[result.target] = self._clock.now()
         self._apply([s for d in self._detectors for s in d.observe(result)])
 
     def handle(self, events: Sequence[Event]) -> None:
@@ -98,6 +107,13 @@ class DetectionEngine:
     def tick(self) -> None:
         now = self._clock.now()
         self._apply([s for d in self._detectors for s in d.evaluate(now)])
+        for alert in self._alerts.open_alerts():
+            if self._silent(alert.service, now):
+                self._emit_resolved(self._save(self._alerts.resolve(alert.id, now, NO_DATA)), NO_DATA)
+
+    def _silent(self, service: str, now: float) -> bool:
+        """No request (nor probe) seen for ``no_data_seconds``: nothing to judge the service on."""
+        return now - self._traffic_at.get(service, now) >= self._no_data_s
 
     # human actions
 
@@ -117,8 +133,8 @@ class DetectionEngine:
 
     def resolve(self, alert_id: str) -> Alert:
         """Resolve by hand. If the condition persists, the next firing signal opens a new alert."""
-        alert = self._save(self._alerts.resolve(self._known(alert_id), self._clock.now()))
-        self._emit_resolved(alert, "manual")
+        alert = self._save(self._alerts.resolve(self._known(alert_id), self._clock.now(), MANUAL))
+        self._emit_resolved(alert, MANUAL)
         return alert
 
     def mark_actioned(self, alert_id: str) -> Alert:
@@ -181,12 +197,13 @@ class DetectionEngine:
         now = self._clock.now()
         for signal in signals:
             if signal.firing:
-                self._fire(signal, now)
+                if not self._silent(signal.service, now):  # a silent service is no_data, never firing
+                    self._fire(signal, now)
                 continue
             alert = self._alerts.open_for(signal.fingerprint)
             if alert is not None:
-                resolved = self._save(self._alerts.resolve(alert.id, now))
-                self._emit_resolved(resolved, "condition_cleared")
+                resolved = self._save(self._alerts.resolve(alert.id, now, CLEARED))
+                self._emit_resolved(resolved, CLEARED)
 
     def _fire(self, signal: Signal, now: float) -> None:
         previous = self._alerts.open_for(signal.fingerprint)

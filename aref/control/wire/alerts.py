@@ -37,6 +37,13 @@ class AlertView(TypedDict):
     acked_at: Annotated[float | None, Field(description="when it was acknowledged; None if never")]
     resolved_at: Annotated[float | None, Field(description="when it was resolved; None while open")]
     actioned_at: Annotated[float | None, Field(description="when an adaptation strategy answered it; None if none did")]
+    resolution: Annotated[
+        str | None,
+        Field(
+            description="why it resolved: condition_cleared, no_data (its service sent nothing to judge) or manual; "
+            "None while open"
+        ),
+    ]
 
 
 class AlertsView(TypedDict):

@@ -156,7 +156,7 @@ def test_a_longer_threshold_interval_judges_held_samples_on_the_due_tick() -> No
 
 
 def test_slo_burn_alert_resolves_in_tick_once_the_windows_slide() -> None:
-    settings = DetectionSettings(burn_rate_window_scale=0.0625)
+    settings = DetectionSettings(burn_rate_window_scale=0.0625, no_data_seconds=10_000)  # the windows alone
     rig = Rig(kinds=("slo_burn",), settings=settings)
     for _ in range(30):
         rig.step(errors=50)
@@ -390,3 +390,45 @@ def test_a_new_fault_after_resolution_gets_a_new_correlation_id() -> None:
     second = rig.fired()[-1]
     assert second.payload["alert_id"] != first.payload["alert_id"]
     assert second.correlation_id != first.correlation_id
+
+
+def test_an_alert_of_a_service_that_goes_silent_resolves_as_no_data() -> None:
+    """After load stops, replicas still push empty windows: nothing to judge, so the alert resolves as no_data."""
+    rig = Rig(kinds=("threshold",), settings=DetectionSettings(no_data_seconds=20))
+    for _ in range(3):
+        rig.step(latency=2_000.0)  # p99 far over the critical bound
+    [fired] = rig.fired()
+    for _ in range(19):
+        rig.step(requests=0, latency=0.0)
+        rig.engine.tick()
+    assert rig.sink.of(topics.ALERT_RESOLVED) == []  # 19 s of silence: still within no_data_seconds
+    rig.step(requests=0, latency=0.0)
+    rig.engine.tick()
+    [resolved] = rig.sink.of(topics.ALERT_RESOLVED)
+    assert (resolved.correlation_id, resolved.payload["reason"]) == (fired.correlation_id, "no_data")
+    assert rig.engine.active_alerts() == []
+    assert rig.engine.recent_resolved()[0].resolution == "no_data"
+
+
+def test_a_silent_service_fires_nothing_until_traffic_returns() -> None:
+    rig = Rig(kinds=("threshold",), settings=DetectionSettings(no_data_seconds=5))
+    for _ in range(10):
+        rig.step(requests=0, latency=2_000.0)  # a stale latency with no request behind it
+        rig.engine.tick()
+    assert rig.fired() == []
+    for _ in range(3):
+        rig.step(latency=2_000.0)  # real requests, really slow
+    assert [e.payload["service"] for e in rig.fired()] == ["payments"]
+
+
+def test_every_resolution_says_why() -> None:
+    rig = Rig(kinds=("threshold",))
+    for _ in range(3):
+        rig.step(errors=50)
+    [first] = rig.engine.active_alerts()
+    assert rig.engine.resolve(first.id).resolution == "manual"
+    for _ in range(3):
+        rig.step(errors=50)
+    [second] = rig.engine.active_alerts()
+    rig.step(errors=0)
+    assert rig.engine.alert(second.id).resolution == "condition_cleared"
