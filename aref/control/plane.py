@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from aref.absorption.degradation import DegradationTier
@@ -68,6 +69,16 @@ from chaos.loadgen import TrafficPlan
 STOP_REASON = "stopped by request"
 
 
+@dataclass(frozen=True)
+class Evidence:
+    """The pillars' facts, the open and recently resolved alerts, and the measured incidents."""
+
+    facts: PillarFacts
+    active: list[Alert]
+    resolved: list[Alert]
+    incidents: list[Incident]
+
+
 class ControlPlane:
     def __init__(
         self,
@@ -104,16 +115,18 @@ class ControlPlane:
     async def _alerts(self) -> tuple[list[Alert], list[Alert]]:
         return await self.transport.detection.alerts()
 
-    async def _incidents(self, alerts: Sequence[Alert]) -> list[Incident]:
-        return measured_incidents(await self.transport.evolution.incidents(), alerts)
+    async def _evidence(self) -> Evidence:
+        """What the maturity, the status and the metrics rest on, read once per request."""
+        facts, (active, resolved), stored = await asyncio.gather(
+            self._facts(), self._alerts(), self.transport.evolution.incidents()
+        )
+        return Evidence(facts, active, resolved, measured_incidents(stored, [*active, *resolved]))
 
-    async def _maturity(self, profile: RiskProfile) -> MaturityView:
-        facts, (active, resolved) = await asyncio.gather(self._facts(), self._alerts())
-        alerts = [*active, *resolved]
+    def _maturity(self, evidence: Evidence, profile: RiskProfile) -> MaturityView:
         return maturity_view(
-            facts,
-            incidents=await self._incidents(alerts),
-            alerts=alerts,
+            evidence.facts,
+            incidents=evidence.incidents,
+            alerts=[*evidence.active, *evidence.resolved],
             topology=self.topology,
             settings=self.settings,
             automated=self._automated,
@@ -129,13 +142,11 @@ class ControlPlane:
     async def status(self) -> StatusView:
         t = await self._t()
         profile = self.settings.risk_profile
-        maturity, (active, _), recoveries, faults = await asyncio.gather(
-            self._maturity(profile), self._alerts(), t.recovery.active_count(), self._faults()
-        )
+        evidence, recoveries, faults = await asyncio.gather(self._evidence(), t.recovery.active_count(), self._faults())
         return status_view(
-            maturity=maturity,
+            maturity=self._maturity(evidence, profile),
             risk_profile=profile.value,
-            active_alerts=alerts_view(active, [])["active"],
+            active_alerts=alerts_view(evidence.active, [])["active"],
             active_recoveries=recoveries,
             faults=faults,
             at=self.clock.now(),
@@ -214,15 +225,14 @@ class ControlPlane:
     async def maturity(self, profile: str | None = None) -> MaturityView:
         chosen = choose_profile(profile, self.settings.risk_profile)
         await self._t()
-        return await self._maturity(chosen)
+        return self._maturity(await self._evidence(), chosen)
 
     async def metrics(self) -> MetricsView:
         t = await self._t()
-        assessment, (active, resolved), slos = await asyncio.gather(
-            self._maturity(self.settings.risk_profile), self._alerts(), t.detection.slos()
-        )
+        evidence, slos = await asyncio.gather(self._evidence(), t.detection.slos())
+        assessment = self._maturity(evidence, self.settings.risk_profile)
         view = metrics_view(
-            incidents=await self._incidents([*active, *resolved]),
+            incidents=evidence.incidents,
             slos=slos,
             crs_by_profile=assessment["crs_by_profile"],
             settings=self.settings,

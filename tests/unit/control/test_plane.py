@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import pytest
 
@@ -213,3 +214,20 @@ def test_run_records_are_kept_in_the_store_newest_first(plane: ControlPlane) -> 
     with pytest.raises(InvalidInputError) as caught:
         run(plane.save_run({"experiment": "c"}))
     assert caught.value.field == "id"
+
+
+@pytest.mark.parametrize("read", ["status", "metrics", "maturity"])
+def test_a_view_reads_each_pillar_once(plane: ControlPlane, monkeypatch: pytest.MonkeyPatch, read: str) -> None:
+    """On Ray each read is an actor round trip: the alerts, the incidents and each pillar's facts once per request."""
+    calls: list[str] = []
+    for name, method in (("detection", "alerts"), ("evolution", "incidents"), ("detection", "facts")):
+        service = plane.transport.service(name)
+        original = getattr(service, method)
+
+        async def counted(*args: object, _original: Any = original, _name: str = f"{name}.{method}") -> Any:
+            calls.append(_name)
+            return await _original(*args)
+
+        monkeypatch.setattr(service, method, counted)
+    run(getattr(plane, read)())
+    assert sorted(calls) == ["detection.alerts", "detection.facts", "evolution.incidents"]
