@@ -13,11 +13,14 @@ from aref.control.pillars.evolution import EvolutionService
 from aref.control.pillars.loadgen import LoadService
 from aref.control.pillars.recovery import RecoveryService
 from aref.control.pillars.timeline import TimelineService
+from aref.control.transport import RAY
 from aref.control.wiring import ABSORPTION, ADAPTATION, CHAOS, DETECTION, EVOLUTION, LOADGEN, RECOVERY, TIMELINE
 
 
 class RayTransport:
     """Actors tick on their own timers, so ``sync`` has nothing to do."""
+
+    runtime = RAY
 
     @cached_property
     def detection(self) -> DetectionService:

@@ -296,3 +296,10 @@ async def one_background_load_runs_at_a_time(h: Harness) -> None:
     record = await p.load_record()
     assert record["next"] == len(record["outcomes"]) == stopped["stats"]["requests"]
     assert (await p.stop_load())["running"] is False  # stopping when idle changes nothing
+
+
+@case
+async def the_status_says_which_runtime_answers(h: Harness) -> None:
+    """A simulation says so: the in-process transport is ``simulated``, the Ray one ``ray``."""
+    assert (await h.plane.status())["runtime"] == h.plane.transport.runtime
+    assert h.plane.transport.runtime in ("ray", "simulated")

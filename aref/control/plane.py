@@ -151,6 +151,7 @@ class ControlPlane:
             faults=faults,
             at=self.clock.now(),
             environment=self.settings.environment,
+            runtime=self.transport.runtime,
         )
 
     async def services(self) -> ServicesView:

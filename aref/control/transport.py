@@ -20,8 +20,14 @@ from aref.control.pillars.loadgen import LoadService
 from aref.control.pillars.recovery import RecoveryService
 from aref.control.pillars.timeline import TimelineService
 
+RAY = "ray"
+SIMULATED = "simulated"
+
 
 class Transport(Protocol):
+    runtime: str
+    """Who answers: ``RAY`` (Serve replicas and the pillar actors) or ``SIMULATED`` (a simulated fleet and shop)."""
+
     @property
     def detection(self) -> DetectionService: ...
 

@@ -153,11 +153,13 @@ def status_view(
     faults: Sequence[FaultView],
     at: float,
     environment: str,
+    runtime: str,
 ) -> StatusView:
     """The overview: CRS under ``risk_profile`` (taken from an assessment under that profile)."""
     return {
         "version": __version__,
         "environment": environment,
+        "runtime": runtime,
         "at": at,
         "risk_profile": risk_profile,
         "crs": maturity["crs"],

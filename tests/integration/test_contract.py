@@ -56,6 +56,10 @@ class RayHarness:
         await self.eventually(back, f"{pillar} to come back after a restart", 60)
 
 
+def test_the_ray_plane_says_it_is_ray(ray_client: Any) -> None:
+    assert asyncio.run(RayHarness(ray_client).plane.status())["runtime"] == "ray"
+
+
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.__name__)
 def test_contract(ray_client: Any, case: Case) -> None:
     asyncio.run(case(RayHarness(ray_client)))

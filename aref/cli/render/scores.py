@@ -12,6 +12,11 @@ from rich.text import Text
 
 from aref.cli.render.basics import NONE, Column, Row, line, table, when
 
+RUNTIMES = {
+    "ray": "Ray Serve (real replicas and pillar actors)",
+    "simulated": "SIMULATED in this process: a simulated fleet and shop stand in for Serve",
+}
+
 
 def status(console: Console, data: Row) -> None:
     alerts, chaos = data["alerts"], data["chaos"]
@@ -24,7 +29,9 @@ def status(console: Console, data: Row) -> None:
         ("recoveries ", "bold"),
         f"{data['active_recoveries']} active\n",
         ("chaos ", "bold"),
-        f"{chaos['active_faults']} active faults (services: {', '.join(chaos['services']) or 'none'})",
+        f"{chaos['active_faults']} active faults (services: {', '.join(chaos['services']) or 'none'})\n",
+        ("runtime ", "bold"),
+        RUNTIMES.get(str(data["runtime"]), str(data["runtime"])),
     )
     levels = Table("pillar", "level", "label", box=box.SIMPLE_HEAD)
     for name, score in data["pillars"].items():

@@ -37,6 +37,7 @@ from aref.control.pillars.timeline import TimelineService
 from aref.control.plane import ControlPlane
 from aref.control.ports import LoadObservation, LoadObserver, OrderSender, Publish, ReplicaFleet, Scaler
 from aref.control.registry import SERVICE_CLASSES, build_service
+from aref.control.transport import SIMULATED
 from aref.control.wiring import ABSORPTION, ADAPTATION, CHAOS, DETECTION, EVOLUTION, LOADGEN, RECOVERY, TIMELINE
 from aref.models import HealthSample
 from aref.recovery.defaults import configured_runbooks
@@ -93,6 +94,8 @@ class InProcessEnvironment:
 
 
 class InProcessTransport:
+    runtime = SIMULATED  # said in every status view: no Serve replica is behind these answers
+
     def __init__(
         self,
         settings: ArefSettings,

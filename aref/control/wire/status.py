@@ -38,6 +38,13 @@ class StatusView(TypedDict):
     """The overview: CRS under the configured risk profile, pillar levels, alerts, recoveries and chaos."""
 
     version: Annotated[str, Field(description="AREF version")]
+    runtime: Annotated[
+        str,
+        Field(
+            description="who answers: ray (Serve replicas and the pillar actors), or simulated (the in-process "
+            "transport: a simulated fleet and shop stand in for Serve, for tests and the standalone API)"
+        ),
+    ]
     environment: Annotated[
         str, Field(description="the deployment's environment name (AREF_ENVIRONMENT; 'local' by default)")
     ]

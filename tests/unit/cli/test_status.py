@@ -24,6 +24,7 @@ def test_status_shows_crs_alerts_recoveries_chaos_and_levels(harness: Harness, p
     assert f"alerts {counts['open']} open ({counts['firing']} firing, 0 acknowledged; critical 1, emergency 1)" in out
     assert f"recoveries {data['active_recoveries']} active" in out
     assert "chaos 1 active faults (services: payments)" in out
+    assert "runtime SIMULATED in this process: a simulated fleet and shop stand in for Serve" in out
     for name, score in data["pillars"].items():
         assert row(out.replace("│", ""), name) == [name, f"L{score['level']}", score["label"]]
 

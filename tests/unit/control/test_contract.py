@@ -42,7 +42,12 @@ class InProcessHarness:
 
 
 def test_every_case_is_registered() -> None:
-    assert len(CASES) >= 15
+    assert len(CASES) >= 16
+
+
+def test_the_in_process_plane_says_it_is_simulated() -> None:
+    harness = InProcessHarness(make_settings(), FakeClock())
+    assert asyncio.run(harness.plane.status())["runtime"] == "simulated"
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.__name__)

@@ -154,9 +154,10 @@ def test_status_view_takes_the_crs_of_the_assessment() -> None:
         faults=[active],
         at=5.0,
         environment="staging",
+        runtime="ray",
     )
     assert (view["crs"], view["crs_percent"], view["active_recoveries"]) == (2.5, 37.5, 2)
-    assert view["environment"] == "staging"
+    assert (view["environment"], view["runtime"]) == ("staging", "ray")
     assert view["pillars"] == {"detection": {"level": 3, "label": "Defined"}}
     assert view["alerts"]["open"] == 1
     assert view["chaos"] == {"active_faults": 1, "services": ["orders"], "experiments": []}

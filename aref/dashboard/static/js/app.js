@@ -130,6 +130,7 @@ function renderShell() {
   if (status) {
     items.push(
       ["version", `AREF ${status.version}`],
+      ["runtime", status.runtime === "simulated" ? "⚠ Simulated runtime: no Serve replicas" : "Ray Serve"],
       ["profile", `Risk profile: ${status.risk_profile}`],
       ["crs", `CRS ${num(status.crs, 2)} / 5`],
       ["alerts", `${status.alerts.open} open alert${status.alerts.open === 1 ? "" : "s"}`],
