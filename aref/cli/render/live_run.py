@@ -29,6 +29,7 @@ from chaos.runner_observation import SeenAlert, SeenEvent
 SPARKS = "▁▂▃▄▅▆▇█"
 SPARK_SECONDS = 40  # how many of the latest seconds the sparklines show
 RECENT = 6  # alerts and mitigations listed
+ERROR_ALARM = 0.5  # an error-rate second above this is drawn red
 REFRESH_PER_S = 4
 MITIGATIONS = {
     "absorption.circuit_breaker_opened": lambda p: f"breaker {p.get('breaker', '?')} opened",
@@ -47,8 +48,9 @@ MITIGATIONS = {
 VERDICT_STYLE = {"passed": ("PASS", "green"), "failed": ("FAIL", "red"), "pending": ("....", "dim")}
 
 
-def sparkline(values: Sequence[float | None], high: float | None = None) -> Text:
-    """One block per value, scaled to ``high`` (or the largest value); a gap for a second without data."""
+def sparkline(values: Sequence[float | None], high: float | None = None, alarm: float | None = None) -> Text:
+    """One block per value, scaled to ``high`` (or the largest value); a gap for a second without data;
+    values above ``alarm`` in red."""
     known = [v for v in values if v is not None]
     top = high if high is not None else max(known, default=0.0)
     text = Text()
@@ -57,7 +59,7 @@ def sparkline(values: Sequence[float | None], high: float | None = None) -> Text
             text.append(" ")
             continue
         level = 0 if top <= 0 else min(len(SPARKS) - 1, int(value / top * (len(SPARKS) - 1) + 0.5))
-        text.append(SPARKS[level], style="red" if top and value / top > 0.5 and high == 1.0 else "cyan")
+        text.append(SPARKS[level], style="red" if alarm is not None and value > alarm else "cyan")
     return text
 
 
@@ -174,7 +176,7 @@ class LiveRun:
         last_p99 = next((p for p in reversed(p99s) if p is not None), None)
         error_now = "-" if last_error is None else f"{last_error:.0%} now"
         p99_now = "-" if last_p99 is None else f"{last_p99:.0f} ms now"
-        grid.add_row("clients error rate", sparkline(errors, high=1.0), error_now)
+        grid.add_row("clients error rate", sparkline(errors, high=1.0, alarm=ERROR_ALARM), error_now)
         grid.add_row("clients p99", sparkline(p99s), p99_now)
         rate = "-" if stats.error_rate is None else f"{stats.error_rate:.1%}"
         grid.add_row("clients so far", Text(f"{stats.requests} requests, {stats.errors} failed ({rate})"), "")

@@ -119,3 +119,8 @@ def test_in_a_terminal_chaos_run_draws_the_live_view_then_the_verdict(harness: H
     assert "clients error rate" in drawn
     assert "observing [" not in drawn  # the plain lines are for pipes and logs
     assert "verdict: PASSED" in drawn
+
+
+def test_seconds_above_the_alarm_are_red() -> None:
+    line = sparkline([0.1, 0.9], high=1.0, alarm=0.5)
+    assert [str(span.style) for span in line.spans] == ["cyan", "red"]
