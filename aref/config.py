@@ -43,7 +43,21 @@ class DetectionSettings(BaseSettings):
         "interval batches the work without saving it and only delays anomaly alerts. 1.0 (one tick) instead "
         "of the seed's 30 s, which would have delayed every anomaly alert by up to 30 s",
     )
-    synthetic_probe_interval: float = Field(15.0, gt=0)
+    synthetic_probe_interval: float = Field(
+        2.0,
+        gt=0,
+        description="seconds between two rounds of the prober (every service's /readyz and a synthetic order "
+        "through the gateway). 2.0 instead of the seed's 15 s, which could not see a dead service within 10 s",
+    )
+    synthetic_probe_timeout: float = Field(
+        1.5, gt=0, description="seconds a probe may take; a probe still unanswered then is a failure"
+    )
+    synthetic_probe_failures: int = Field(
+        2,
+        ge=1,
+        description="consecutive failed probes of one target before it is down (an EMERGENCY alert): one "
+        "blip alerts nobody, and with a 2 s interval and a 1.5 s timeout a dead service alerts within ~7 s",
+    )
     alert_fatigue_max_per_week: int = Field(50, gt=0)
     alert_to_action_ratio: float = Field(3.0, gt=0)
     confirmations: int = Field(3, ge=1, description="consecutive breaches before a threshold fires")
@@ -61,6 +75,12 @@ class DetectionSettings(BaseSettings):
         gt=0,
         description="a service with no request (nor probe) for this long has nothing to judge: its open alerts "
         "resolve as no_data and none fires until traffic returns (as a stale Prometheus series does)",
+    )
+    onset_lookback_seconds: float = Field(
+        30.0,
+        ge=0,
+        description="a new alert's onset is the first bad request clients or probes saw within this long before "
+        "the first breaching sample (else that sample): MTTD and MTTR count from it",
     )
     slo_latency_target_ms: float = Field(
         500.0,
@@ -89,6 +109,13 @@ class AbsorptionSettings(BaseSettings):
     bulkhead_max_concurrent: int = Field(50, ge=1)
     rate_limit_requests_per_second: float = Field(100.0, gt=0)
     rate_limit_burst: int = Field(20, ge=1)
+    signal_max_age_seconds: float = Field(
+        20.0,
+        gt=0,
+        description="a call outcome older than this leaves its breaker's window (it no longer opens the breaker "
+        "nor counts toward the tier of the service called); a service none of whose callers called it for this "
+        "long steps down without the hold",
+    )
 
 
 class AdaptationSettings(BaseSettings):
@@ -96,13 +123,6 @@ class AdaptationSettings(BaseSettings):
 
     latency_target_seconds: float = Field(
         30.0, gt=0, description="target seconds from an alert firing to adaptation acting on it (maturity criteria)"
-    )
-    scale_up_cpu_threshold: float = Field(
-        80.0,
-        gt=0,
-        le=100,
-        description="utilisation (% of capacity_per_replica) the scaling policy sizes replicas for; replicas "
-        "report no CPU, so request rate stands in for it",
     )
     feature_flag_error_budget_trigger: float = Field(
         0.5,
@@ -112,7 +132,37 @@ class AdaptationSettings(BaseSettings):
         "feature flags are switched off; they come back when a later alert shows the budget under it, or "
         "when the alert resolves",
     )
-    capacity_per_replica: float = Field(50.0, gt=0, description="requests per second one replica serves at 100%")
+    restore_after_seconds: float = Field(
+        60.0,
+        ge=0,
+        description="flags adaptation switched off come back once their service has had no open alert this long",
+    )
+    autoscale: bool = Field(
+        True, description="automatic scaling (the policy's and the strategies'); a human can always scale"
+    )
+    scale_target_ongoing: float = Field(
+        2.0, gt=0, description="requests in flight per replica the policy aims for (Serve's target_ongoing_requests)"
+    )
+    scale_tolerance: float = Field(
+        0.1, ge=0, lt=1, description="no change while in-flight per replica is within this share of the target"
+    )
+    scale_up_stabilization_seconds: float = Field(
+        5.0, ge=0, description="a scale-up needs the load above target for this long"
+    )
+    scale_down_stabilization_seconds: float = Field(
+        60.0,
+        ge=0,
+        description="a scale-down needs the load below target for this long; also the least time between two "
+        "changes of direction and how long an ineffective scale-out bars the next (Kubernetes: 300 s)",
+    )
+    scale_effect_ticks: int = Field(
+        15, ge=1, description="ticks after a scale-out before its effect is judged (ineffective ones are undone)"
+    )
+    scale_replica_memory_mb: float = Field(200.0, gt=0, description="memory a new replica needs (RSS ~140-190 MB)")
+    scale_memory_reserve_mb: float = Field(1024.0, ge=0, description="node memory never given to new replicas")
+    scale_max_node_cpu: float = Field(
+        0.8, gt=0, le=1, description="node CPU busy share above which no new replica is placeable"
+    )
     scale_latency_target_ms: float = Field(300.0, gt=0, description="p99 (ms) above which a replica is added")
     scale_error_rate_target: float = Field(
         0.05, ge=0, le=1, description="error rate above which the scaling policy never scales down"
@@ -134,6 +184,7 @@ class RecoverySettings(BaseSettings):
     t4_target_seconds: float = Field(14 * 86400.0, gt=0)
     runbook_drill_interval_days: int = Field(90, ge=1)
     runbook_dir: Path = Path("runbooks")
+    dry_run: bool = Field(False, description="run runbooks without performing anything (labelled dry run)")
 
 
 class EvolutionSettings(BaseSettings):
@@ -143,6 +194,14 @@ class EvolutionSettings(BaseSettings):
     action_completion_rate_target: float = Field(85.0, ge=0, le=100)
     recurrence_rate_target: float = Field(10.0, ge=0, le=100)
     post_incident_review_deadline_hours: float = Field(72.0, gt=0)
+
+
+class MaturitySettings(BaseSettings):
+    model_config = _section("AREF_MATURITY_")
+
+    evidence_max_age_days: float = Field(
+        30.0, gt=0, description="evidence (runs, alerts, incidents, adaptations, reviews) older than this decays"
+    )
 
 
 class ArefSettings(BaseSettings):
@@ -162,6 +221,7 @@ class ArefSettings(BaseSettings):
     adaptation: AdaptationSettings = Field(default_factory=AdaptationSettings)
     recovery: RecoverySettings = Field(default_factory=RecoverySettings)
     evolution: EvolutionSettings = Field(default_factory=EvolutionSettings)
+    maturity: MaturitySettings = Field(default_factory=MaturitySettings)
 
     @field_validator("data_dir")
     @classmethod

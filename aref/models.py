@@ -98,6 +98,8 @@ class Incident:
     recovery_tier: RecoveryTier | None = None
     fault_signature: str = ""
     timeline: tuple[TimelineEntry, ...] = ()
+    onset_witness: str = "breaching_sample"
+    """Who saw ``onset_at``: clients, probes, or the detector's first breaching sample."""
 
     def __post_init__(self) -> None:
         if self.detected_at is not None and self.detected_at < self.onset_at:

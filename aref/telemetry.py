@@ -67,6 +67,7 @@ class ReplicaTelemetry:
     errors: int
     latency: LatencyHistogram = field(default_factory=LatencyHistogram)
     actor_name: str = ""
+    busy_ms: float = 0.0  # summed latency of the window's requests: busy_ms / span = mean requests in flight
 
 
 class TelemetryAccumulator:
@@ -79,11 +80,13 @@ class TelemetryAccumulator:
         self._started_at = started_at
         self._requests = 0
         self._errors = 0
+        self._busy_ms = 0.0
         self._counts = [0] * len(LATENCY_BOUNDS_MS)
 
     def record(self, latency_ms: float, ok: bool) -> None:
         self._requests += 1
         self._errors += 0 if ok else 1
+        self._busy_ms += latency_ms
         self._counts[bisect.bisect_left(LATENCY_BOUNDS_MS, max(0.0, latency_ms))] += 1
 
     def flush(self, at: float) -> ReplicaTelemetry:
@@ -97,8 +100,9 @@ class TelemetryAccumulator:
             errors=self._errors,
             latency=LatencyHistogram(tuple(self._counts)),
             actor_name=self.actor_name,
+            busy_ms=round(self._busy_ms, 3),
         )
-        self._started_at, self._requests, self._errors = at, 0, 0
+        self._started_at, self._requests, self._errors, self._busy_ms = at, 0, 0, 0.0
         self._counts = [0] * len(LATENCY_BOUNDS_MS)
         return report
 

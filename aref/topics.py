@@ -31,6 +31,8 @@ from __future__ import annotations
 ALERT_FIRED = "detection.alert_fired"
 ALERT_ACKNOWLEDGED = "detection.alert_acknowledged"
 ALERT_RESOLVED = "detection.alert_resolved"
+NO_DATA = "no_data"
+"""An ``ALERT_RESOLVED`` payload's ``reason`` when the alert's service sent nothing to judge."""
 BREAKER_OPENED = "absorption.circuit_breaker_opened"
 BREAKER_HALF_OPEN = "absorption.circuit_breaker_half_open"
 BREAKER_CLOSED = "absorption.circuit_breaker_closed"

@@ -1,8 +1,10 @@
 """The service dependency graph, as data.
 
-``DEMO_TOPOLOGY`` is the demo shop (seed §4): the gateway calls the four services, orders
-calls payments, inventory and notifications, and the stateful services lean on postgres/redis.
-Edges point from caller to dependency.
+``DEMO_TOPOLOGY`` is the demo shop as it really calls: the gateway calls orders, payments,
+inventory and notifications through DeploymentHandles (``services/gateway``), and none of those
+four calls another service or any datastore node (each keeps its own state in the store).
+Every edge is a call some replica makes, behind that replica's guard chain. Edges point from
+caller to dependency.
 """
 
 from __future__ import annotations
@@ -55,12 +57,4 @@ class DependencyGraph:
         return tuple(f"{c}->{t}" for c, t in self.edges)
 
 
-DEMO_TOPOLOGY = DependencyGraph.from_mapping(
-    {
-        "gateway": ("orders", "payments", "inventory", "notifications"),
-        "orders": ("payments", "inventory", "notifications"),
-        "payments": ("postgres", "redis"),
-        "inventory": ("postgres", "redis"),
-        "notifications": ("redis",),
-    }
-)
+DEMO_TOPOLOGY = DependencyGraph.from_mapping({"gateway": ("orders", "payments", "inventory", "notifications")})

@@ -222,6 +222,26 @@ async def a_flag_and_traffic_weights_go_through_adaptation_and_reach_the_timelin
 
 
 @case
+async def a_pinned_tier_is_in_force_until_lifted_and_replicas_report_what_they_applied(h: Harness) -> None:
+    p = h.plane
+    try:
+        pinned = await p.set_tier("notifications", "reduced")
+        shaped(wire.TierView, pinned)
+        assert pinned == {"service": "notifications", "tier": "reduced", "pinned": True}
+        assert (await p.absorption())["pinned_tiers"] == {"notifications": "reduced"}
+    finally:
+        lifted = await p.set_tier("notifications", None)
+    assert (lifted["pinned"], (await p.absorption())["pinned_tiers"]) == (False, {})
+    applied = await p.applied_controls()
+    shaped(wire.AppliedView, applied)
+    assert {r["service"] for r in applied["replicas"]} <= set(p.service_names)
+    with pytest.raises(NotFoundError):
+        await p.set_tier("no-such-service", "reduced")
+    with pytest.raises(InvalidInputError):
+        await p.set_tier("notifications", "panic")
+
+
+@case
 async def unknown_alerts_are_not_found(h: Harness) -> None:
     with pytest.raises(NotFoundError):
         await h.plane.ack_alert("ALR-nope")
@@ -265,7 +285,13 @@ async def maturity_follows_the_requested_profile(h: Harness) -> None:
     default, chosen = await h.plane.maturity(), await h.plane.maturity("availability_critical")
     assert (default["profile"], chosen["profile"]) == ("balanced", "availability_critical")
     assert chosen["crs"] == chosen["crs_by_profile"]["availability_critical"]
-    assert chosen["facts"]["breakers_configured"] == 12
+    coverage = next(c for c in chosen["pillars"]["absorption"]["criteria"] if c["id"] == "absorption.breaker_coverage")
+    assert coverage["holds"] is True
+    assert [e["ref"] for e in coverage["evidence"]] == [
+        f"gateway->{s}" for s in ("orders", "payments", "inventory", "notifications")
+    ]
+    chaos = next(c for c in chosen["pillars"]["absorption"]["criteria"] if c["id"] == "absorption.chaos_verified")
+    assert (chaos["holds"], chaos["evidence"], chaos["reason"]) == (False, [], "no passed chaos experiment recorded")
     status = await h.plane.status()
     assert status["crs"] == status["crs_by_profile"][status["risk_profile"]]
 
@@ -303,3 +329,28 @@ async def the_status_says_which_runtime_answers(h: Harness) -> None:
     """A simulation says so: the in-process transport is ``simulated``, the Ray one ``ray``."""
     assert (await h.plane.status())["runtime"] == h.plane.transport.runtime
     assert h.plane.transport.runtime in ("ray", "simulated")
+
+
+@case
+async def the_prober_reaches_every_service_and_detection_shows_it(h: Harness) -> None:
+    p = h.plane
+
+    async def probed() -> dict[tuple[str, str], dict[str, Any]] | None:
+        found = {(t["target"], t["check"]): t for t in (await p.detection())["probes"]}
+        everyone = {(s, "readyz") for s in p.service_names} | {("gateway", "order")}
+        answered = everyone <= found.keys() and all(found[k]["last_ok_at"] is not None for k in everyone)
+        return found if answered else None
+
+    found = await h.eventually(probed, "a successful probe of every target")
+    assert all(t["check"] in ("readyz", "order") for t in found.values())
+    alerts = await p.alerts()
+    assert not [a for a in alerts["active"] if a["detection_class"] == "synthetic"]
+
+
+@case
+async def recovery_runs_live_with_every_runbook_loaded_against_its_runner(h: Harness) -> None:
+    """No dry run unless asked: both transports build the real runner, and the shipped runbooks load against it."""
+    view = await h.plane.recovery()
+    assert (view["dry_run"], isinstance(view["recent"], list)) == (False, True)
+    names = {r["name"] for r in view["runbooks"]}
+    assert {"t0-emergency-stabilization", "t1-minimum-viable-recovery", "t2-functional-recovery"} <= names

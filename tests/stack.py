@@ -31,6 +31,7 @@ PORTS = (6379, 8000, 8265)
 TEST_SETTINGS = {
     "AREF_TICK_SECONDS": "0.5",
     "AREF_ADAPTATION_ADAPTATION_WINDOW_SECONDS": "8",
+    "AREF_ADAPTATION_RESTORE_AFTER_SECONDS": "10",
     "AREF_RECOVERY_T0_TARGET_SECONDS": "20",
     "AREF_DETECTION_BURN_RATE_WINDOW_SCALE": "0.005",
     # experiments run at --time-scale 0.2: an open breaker waits 6 s instead of 30 s before probing

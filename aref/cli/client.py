@@ -86,6 +86,13 @@ class ArefClient:
     def stop_chaos(self) -> Any:
         return self.post("/chaos/stop")
 
+    def drill(self, service: str, tiers: list[str], runbooks: list[str], dry_run: bool, by: str) -> Any:
+        body = {"service": service, "tiers": tiers, "runbooks": runbooks, "dry_run": dry_run, "by": by}
+        return self.post("/recovery/drills", body)
+
+    def approve_step(self, recovery_id: str, step: str, by: str) -> Any:
+        return self.post(f"/recovery/{quote(recovery_id, safe='')}/steps/{quote(step, safe='')}/approve", {"by": by})
+
     def seed(self, incidents: int) -> Any:
         return self.post("/seed", {"incidents": incidents})
 

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import click
 
 from aref import __version__
-from aref.cli import alerts, chaos, demo, incidents, load, seed, services, stack, status, watch
+from aref.cli import alerts, chaos, demo, incidents, load, recovery, seed, services, stack, status, watch
 from aref.cli.runtime import Runtime, Session
 
 DEFAULT_URL = "http://127.0.0.1:8000"
@@ -54,6 +54,7 @@ COMMANDS: tuple[click.Command, ...] = (
     incidents.reviews,
     incidents.actions,
     incidents.runbooks,
+    recovery.recovery,
     chaos.chaos,
     load.load,
     stack.up,

@@ -1,6 +1,7 @@
 """The headline numbers: MTTD, MTTR, availability, error budgets and CRS per risk profile.
 
-MTTD and MTTR use ``aref.scoring`` over the measured incidents (``aref.evolution.measured``).
+MTTD and MTTR use ``aref.scoring`` over the measured incidents (``aref.evolution.measured``),
+counted from each incident's onset; ``measured_from`` says who saw those onsets.
 Availability and error budgets come from the detection engine's SLO trackers.
 """
 
@@ -17,17 +18,23 @@ from aref.control.wire import (
     ServiceAvailability,
     TimeToMetric,
 )
+from aref.detection.onset import OnsetWitness
 from aref.models import Incident
 from aref.records import json_ready
 from aref.scoring import availability, crs_percent, mttd, mttr
 
 
-def time_to(value: float | None, target: float, count: int) -> TimeToMetric:
+def time_to(value: float | None, target: float, measured: Sequence[Incident]) -> TimeToMetric:
+    """``value`` over the ``measured`` incidents, with how many of their onsets each witness saw."""
+    witnesses = {w.value: 0 for w in OnsetWitness}
+    for incident in measured:
+        witnesses[incident.onset_witness] = witnesses.get(incident.onset_witness, 0) + 1
     return {
         "seconds": value,
         "target_seconds": target,
-        "incidents": count,
+        "incidents": len(measured),
         "meets_target": None if value is None else value <= target,
+        "measured_from": witnesses,
     }
 
 
@@ -72,8 +79,8 @@ def metrics_view(
     at: float,
 ) -> MetricsView:
     profile = settings.risk_profile.value
-    detected = sum(i.time_to_detect is not None for i in incidents)
-    resolved = sum(i.time_to_resolve is not None for i in incidents)
+    detected = [i for i in incidents if i.time_to_detect is not None]
+    resolved = [i for i in incidents if i.time_to_resolve is not None]
     return {
         "at": at,
         "mttd": time_to(mttd(incidents), settings.detection.mttd_target_seconds, detected),

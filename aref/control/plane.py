@@ -12,12 +12,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from aref.absorption.degradation import DegradationTier
 from aref.clock import Clock
 from aref.config import ArefSettings
 from aref.control import runs as run_records
+from aref.control.applied_view import applied_view
 from aref.control.experiments import ExperimentRegistry, seed_registry
 from aref.control.metrics_view import metrics_view
 from aref.control.pillars.chaos import FaultRecord
@@ -37,6 +38,7 @@ from aref.control.views import (
 from aref.control.wire import (
     AlertsView,
     AlertView,
+    AppliedView,
     ChaosStatusView,
     ChaosStopView,
     ExperimentsView,
@@ -46,10 +48,12 @@ from aref.control.wire import (
     LoadView,
     MaturityView,
     MetricsView,
+    RecoveryRunView,
     ReplicaView,
     SeededView,
     ServicesView,
     StatusView,
+    TierView,
     TimelineView,
     TrafficView,
 )
@@ -67,16 +71,19 @@ from chaos.faults import FaultSpec
 from chaos.loadgen import TrafficPlan
 
 STOP_REASON = "stopped by request"
+MAX_RUNS = 1000
+"""Run records maturity reads (the newest; older ones have decayed long before)."""
 
 
 @dataclass(frozen=True)
 class Evidence:
-    """The pillars' facts, the open and recently resolved alerts, and the measured incidents."""
+    """The pillars' facts, the open and recently resolved alerts, the measured incidents and the run records."""
 
     facts: PillarFacts
     active: list[Alert]
     resolved: list[Alert]
     incidents: list[Incident]
+    runs: list[dict[str, Any]]
 
 
 class ControlPlane:
@@ -117,10 +124,10 @@ class ControlPlane:
 
     async def _evidence(self) -> Evidence:
         """What the maturity, the status and the metrics rest on, read once per request."""
-        facts, (active, resolved), stored = await asyncio.gather(
-            self._facts(), self._alerts(), self.transport.evolution.incidents()
+        facts, (active, resolved), stored, runs = await asyncio.gather(
+            self._facts(), self._alerts(), self.transport.evolution.incidents(), self.transport.chaos.runs(MAX_RUNS)
         )
-        return Evidence(facts, active, resolved, measured_incidents(stored, [*active, *resolved]))
+        return Evidence(facts, active, resolved, measured_incidents(stored, [*active, *resolved]), runs)
 
     def _maturity(self, evidence: Evidence, profile: RiskProfile) -> MaturityView:
         return maturity_view(
@@ -131,6 +138,8 @@ class ControlPlane:
             settings=self.settings,
             automated=self._automated,
             profile=profile,
+            runs=evidence.runs,
+            now=self.clock.now(),
         )
 
     async def _faults(self) -> list[FaultView]:
@@ -156,12 +165,13 @@ class ControlPlane:
 
     async def services(self) -> ServicesView:
         t = await self._t()
-        (active, _), tiers, faults, replicas, samples = await asyncio.gather(
+        (active, _), tiers, faults, replicas, samples, silent = await asyncio.gather(
             self._alerts(),
             t.absorption.tiers(),
             t.chaos.active(),
             t.adaptation.replica_counts(),
             t.detection.latest_samples(),
+            t.detection.silent_services(),
         )
         views = [
             service_view(
@@ -172,6 +182,7 @@ class ControlPlane:
                 open_alerts=[a for a in active if a.service == name],
                 fault_ids=[f.fault.id for f in faults if f.fault.spec.service == name],
                 telemetry=samples.get(name),
+                judged=name not in silent,
             )
             for name in self.service_names
         ]
@@ -220,6 +231,17 @@ class ControlPlane:
     async def recovery(self) -> dict[str, Any]:
         return await (await self._t()).recovery.status()
 
+    async def drill(
+        self, service: str, tiers: Sequence[str], *, runbooks: Sequence[str] = (), dry_run: bool, by: str
+    ) -> RecoveryRunView:
+        """Start a recovery drill of ``service`` (``RecoveryEngine.drill``)."""
+        view = await (await self._t()).recovery.drill(service, tiers, runbooks=runbooks, dry_run=dry_run, by=by)
+        return cast(RecoveryRunView, view)
+
+    async def approve(self, recovery_id: str, step: str, by: str) -> RecoveryRunView:
+        """Approve the recovery's step that waits for approval."""
+        return cast(RecoveryRunView, await (await self._t()).recovery.approve(recovery_id, step, by))
+
     async def evolution(self) -> dict[str, Any]:
         return await (await self._t()).evolution.status()
 
@@ -261,11 +283,12 @@ class ControlPlane:
         duration_s: float,
         delay_ms: float | None = None,
         label: str | None = None,
+        provider: str | None = None,
     ) -> FaultView:
         """One ad-hoc fault; ``label`` names the experiment it belongs to (refused while that label runs)."""
         if service not in self.service_names:
             raise NotFoundError("service", service)
-        return await self._inject(FaultSpec.build(service, fault_type, rate, duration_s, delay_ms), label)
+        return await self._inject(FaultSpec.build(service, fault_type, rate, duration_s, delay_ms, provider), label)
 
     async def _inject(self, spec: FaultSpec, experiment: str | None) -> FaultView:
         injected = await (await self._t()).chaos.inject(spec, experiment)
@@ -313,6 +336,21 @@ class ControlPlane:
     async def set_traffic(self, service: str, weights: Mapping[str, int]) -> TrafficView:
         applied = await (await self._t()).adaptation.set_weights(service, dict(weights))
         return {"service": service, "weights": applied}
+
+    async def set_tier(self, service: str, tier: str | None) -> TierView:
+        """Pin ``service``'s degradation tier (None lifts the pin); replicas apply it within a tick."""
+        if service not in self.service_names:
+            raise NotFoundError("service", service)
+        answer = await (await self._t()).absorption.set_tier(service, tier)
+        return {"service": service, "tier": str(answer["tier"]), "pinned": bool(answer["pinned"])}
+
+    async def applied_controls(self) -> AppliedView:
+        """Each live replica's applied tier, flags and weights beside what the pillars want now."""
+        t = await self._t()
+        reports, tiers, *controls = await asyncio.gather(
+            t.absorption.applied(), t.absorption.tiers(), *(t.adaptation.control_for(s) for s in self.service_names)
+        )
+        return applied_view(reports, tiers, dict(zip(self.service_names, controls, strict=True)))
 
     async def seed(self, incidents: int) -> SeededView:
         """Add ``incidents`` (1..100) past, resolved demo incidents, each reviewed by the evolution

@@ -17,10 +17,21 @@ from aref.control.pillars.chaos import ChaosService
 from aref.control.pillars.detection import DetectionService
 from aref.control.pillars.evolution import EvolutionService
 from aref.control.pillars.loadgen import LoadService
+from aref.control.pillars.prober import ProberService
 from aref.control.pillars.recovery import RecoveryService
 from aref.control.pillars.timeline import TimelineService
 from aref.control.ports import Environment
-from aref.control.wiring import ABSORPTION, ADAPTATION, CHAOS, DETECTION, EVOLUTION, LOADGEN, RECOVERY, TIMELINE
+from aref.control.wiring import (
+    ABSORPTION,
+    ADAPTATION,
+    CHAOS,
+    DETECTION,
+    EVOLUTION,
+    LOADGEN,
+    PROBER,
+    RECOVERY,
+    TIMELINE,
+)
 from aref.errors import NotFoundError
 from aref.recovery.runbook import Runbook
 from aref.topology import DEMO_TOPOLOGY, SERVICES, DependencyGraph
@@ -34,6 +45,7 @@ SERVICE_CLASSES: dict[str, type[PillarService]] = {
     EVOLUTION: EvolutionService,
     CHAOS: ChaosService,
     LOADGEN: LoadService,
+    PROBER: ProberService,
 }
 
 
@@ -61,5 +73,7 @@ def build_service(
     if name == CHAOS:
         return ChaosService(env, services)
     if name == LOADGEN:
-        return LoadService(env)
+        return LoadService(env, slow_ms=settings.detection.slo_latency_target_ms)
+    if name == PROBER:
+        return ProberService(settings.detection, env, services)
     raise NotFoundError("pillar service", name)

@@ -81,9 +81,10 @@ def service_view(
     open_alerts: Sequence[Alert],
     fault_ids: Sequence[str],
     telemetry: HealthSample | None,
+    judged: bool = True,
 ) -> ServiceView:
     running, target = (replicas.running, replicas.target) if replicas is not None else (0, 0)
-    health, reasons = assess_health(running=running, target=target, alerts=open_alerts, tier=tier)
+    health, reasons = assess_health(running=running, target=target, alerts=open_alerts, tier=tier, judged=judged)
     known = name in topology.nodes
     return {
         "name": name,
@@ -114,6 +115,7 @@ def fault_view(record: FaultRecord, now: float) -> FaultView:
         "fault_id": fault.id,
         "service": spec.service,
         "fault_type": spec.fault_type.value,
+        "provider": spec.provider,
         "rate": spec.rate,
         "delay_ms": spec.delay_ms,
         "duration_s": spec.duration_s,
@@ -202,11 +204,21 @@ def maturity_view(
     settings: ArefSettings,
     automated: Collection[str],
     profile: RiskProfile,
+    runs: Sequence[Mapping[str, Any]],
+    now: float,
 ) -> MaturityView:
-    """The maturity assessment under ``profile``, with the measured facts it rests on."""
+    """The maturity assessment under ``profile``: per pillar every criterion with its evidence."""
     context = maturity_context(
-        facts, incidents=incidents, alerts=alerts, topology=topology, settings=settings, automated=automated
+        facts,
+        incidents=incidents,
+        alerts=alerts,
+        topology=topology,
+        settings=settings,
+        automated=automated,
+        runs=runs,
+        now=now,
     )
     assessment = MaturityAssessor(profile=profile).assess(context)
-    view: MaturityView = json_ready({**assessment.to_dict(), "facts": to_record(context)})
+    max_age = settings.maturity.evidence_max_age_days
+    view: MaturityView = json_ready({**assessment.to_dict(), "at": now, "evidence_max_age_days": max_age})
     return view

@@ -24,6 +24,7 @@ EVOLUTION = "evolution"
 CHAOS = "chaos"
 TIMELINE = "timeline"
 LOADGEN = "loadgen"
+PROBER = "prober"
 PILLARS: tuple[str, ...] = (DETECTION, ABSORPTION, ADAPTATION, RECOVERY, EVOLUTION)
 
 Accepts = Callable[[Event], bool]

@@ -73,5 +73,6 @@ def test_an_incident_runs_detect_absorb_adapt_recover_evolve(stack: Stack, traff
     stored = api("GET", "/api/aref/evolution").json()["reviews"]["recent"]
     review = next(r for r in stored if r["review_id"] == generated["payload"]["review_id"])
     assert review["action_item_ids"], review
-    assert api("GET", "/api/aref/chaos/status").json()["active"] == []
+    # recovery may resolve before the fault's 25 s are over (the order path sheds it): it still ends on time
+    wait_for(lambda: api("GET", "/api/aref/chaos/status").json()["active"] == [], timeout=30, what="the fault to end")
     assert any(s >= 500 or s == 0 for s in traffic), "clients should have seen the fault"

@@ -22,7 +22,7 @@ from tests.ui.pages import VIEWS, UiPage
 
 pytestmark = [pytest.mark.ui, pytest.mark.e2e]
 
-EXPERIMENT = "payment_provider_failure"
+EXPERIMENT = "cascading_failure"  # every provider fails: payment_provider_failure now fails over
 SCALED = "notifications"
 
 

@@ -145,20 +145,21 @@ def test_detection_cadence_defaults_judge_every_one_second_sample() -> None:
 
 def test_adaptation_tunables_are_settings(monkeypatch: pytest.MonkeyPatch) -> None:
     s = load_settings().adaptation
-    assert (s.capacity_per_replica, s.scale_latency_target_ms, s.scale_error_rate_target) == (50.0, 300.0, 0.05)
+    assert (s.scale_target_ongoing, s.scale_latency_target_ms, s.scale_error_rate_target) == (2.0, 300.0, 0.05)
+    assert (s.autoscale, s.scale_down_stabilization_seconds, s.scale_max_node_cpu) == (True, 60.0, 0.8)
     assert s.feature_flag_error_budget_trigger == 0.5
-    monkeypatch.setenv("AREF_ADAPTATION_CAPACITY_PER_REPLICA", "120")
-    monkeypatch.setenv("AREF_ADAPTATION_SCALE_LATENCY_TARGET_MS", "250")
+    monkeypatch.setenv("AREF_ADAPTATION_SCALE_TARGET_ONGOING", "3")
+    monkeypatch.setenv("AREF_ADAPTATION_AUTOSCALE", "false")
     monkeypatch.setenv("AREF_ADAPTATION_SCALE_ERROR_RATE_TARGET", "0.02")
     s = load_settings().adaptation
-    assert (s.capacity_per_replica, s.scale_latency_target_ms, s.scale_error_rate_target) == (120.0, 250.0, 0.02)
+    assert (s.scale_target_ongoing, s.autoscale, s.scale_error_rate_target) == (3.0, False, 0.02)
 
 
-def test_zero_capacity_names_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("AREF_ADAPTATION_CAPACITY_PER_REPLICA", "0")
+def test_zero_target_names_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AREF_ADAPTATION_SCALE_TARGET_ONGOING", "0")
     with pytest.raises(InvalidInputError) as info:
         load_settings()
-    assert info.value.field == "AREF_ADAPTATION_CAPACITY_PER_REPLICA"
+    assert info.value.field == "AREF_ADAPTATION_SCALE_TARGET_ONGOING"
 
 
 def test_log_level_is_a_known_level_name(monkeypatch: pytest.MonkeyPatch) -> None:

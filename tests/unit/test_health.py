@@ -90,6 +90,17 @@ def test_every_alert_is_a_reason() -> None:
     )
 
 
-def test_health_ranks_from_healthy_to_down() -> None:
-    assert [h.rank for h in ServiceHealth] == [0, 1, 2, 3]
-    assert [h.value for h in ServiceHealth] == ["healthy", "degraded", "critical", "down"]
+def test_health_ranks_from_healthy_to_down_and_unknown_is_no_verdict() -> None:
+    assert [h.rank for h in ServiceHealth] == [0, 1, 2, 3, -1]
+    assert [h.value for h in ServiceHealth] == ["healthy", "degraded", "critical", "down", "unknown"]
+
+
+def test_nothing_to_judge_is_unknown_not_healthy() -> None:
+    status, reasons = assess_health(running=1, target=1, alerts=(), tier=DegradationTier.FULL, judged=False)
+    assert (status, reasons) == (ServiceHealth.UNKNOWN, ("nothing to judge: no request nor probe seen lately",))
+
+
+def test_what_is_observed_outranks_having_nothing_to_judge() -> None:
+    status, _ = assess_health(running=1, target=2, alerts=(), tier=DegradationTier.FULL, judged=False)
+    assert status == ServiceHealth.DEGRADED
+    assert assess_health(running=0, target=1, alerts=(), tier=None, judged=False)[0] == ServiceHealth.DOWN

@@ -22,6 +22,8 @@ from aref.config import ArefSettings
 from aref.control.experiments import ExperimentRegistry
 from aref.control.host import in_process
 from aref.control.inprocess.fleet import SimulatedFleet
+from aref.control.inprocess.notifier import SimulatedNotifier
+from aref.control.inprocess.prober import SimulatedProbe
 from aref.control.inprocess.publisher import InProcessPublisher
 from aref.control.inprocess.shop import SimulatedShop
 from aref.control.load_views import IN_MEMORY_TARGET
@@ -35,10 +37,23 @@ from aref.control.pillars.loadgen import LoadService
 from aref.control.pillars.recovery import RecoveryService
 from aref.control.pillars.timeline import TimelineService
 from aref.control.plane import ControlPlane
-from aref.control.ports import LoadObservation, LoadObserver, OrderSender, Publish, ReplicaFleet, Scaler
+from aref.control.ports import (
+    ClientSink,
+    LoadObservation,
+    LoadObserver,
+    Notifier,
+    OrderSender,
+    Peers,
+    Probe,
+    ProbeSink,
+    Publish,
+    ReplicaFleet,
+    Scaler,
+)
 from aref.control.registry import SERVICE_CLASSES, build_service
 from aref.control.transport import SIMULATED
-from aref.control.wiring import ABSORPTION, ADAPTATION, CHAOS, DETECTION, EVOLUTION, LOADGEN, RECOVERY, TIMELINE
+from aref.control.wiring import ABSORPTION, ADAPTATION, CHAOS, DETECTION, EVOLUTION, LOADGEN, PROBER, RECOVERY, TIMELINE
+from aref.detection.probes import ProbeResult
 from aref.models import HealthSample
 from aref.recovery.defaults import configured_runbooks
 from aref.recovery.runbook import Runbook
@@ -48,7 +63,7 @@ from chaos.faults import FaultBoard
 from chaos.loadgen import SendResult
 
 Sleep = Callable[[float], Awaitable[None]]
-TICK_ORDER = (CHAOS, DETECTION, ABSORPTION, ADAPTATION, RECOVERY, EVOLUTION, TIMELINE, LOADGEN)
+TICK_ORDER = (CHAOS, PROBER, DETECTION, ABSORPTION, ADAPTATION, RECOVERY, EVOLUTION, TIMELINE, LOADGEN)
 
 
 class InProcessEnvironment:
@@ -92,6 +107,46 @@ class InProcessEnvironment:
 
         return send, IN_MEMORY_TARGET
 
+    def prober(self) -> Probe:
+        t = self._transport
+        return SimulatedProbe(self._clock, self._fleet, t.shop, t.board)
+
+    def probe_sink(self) -> ProbeSink:
+        def sink(results: Sequence[ProbeResult]) -> None:
+            detection: DetectionService = self._transport.raw(DetectionService)
+            detection.ingest_probes(results)
+            detection.flush()
+
+        return sink
+
+    def client_sink(self) -> ClientSink:
+        def sink(sent_at: Sequence[float]) -> None:
+            self._transport.raw(DetectionService).ingest_client_failures(sent_at)
+
+        return sink
+
+    def peers(self) -> Peers:
+        return InProcessPeers(self._transport)
+
+    def notifier(self) -> Notifier:
+        return self._transport.notifications
+
+
+class InProcessPeers:
+    """The ``Peers`` port in-process: the services of this transport behind the host's discipline."""
+
+    def __init__(self, transport: InProcessTransport) -> None:
+        self._transport = transport
+
+    def detection(self) -> DetectionService:
+        return self._transport.detection
+
+    def absorption(self) -> AbsorptionService:
+        return self._transport.absorption
+
+    def adaptation(self) -> AdaptationService:
+        return self._transport.adaptation
+
 
 class InProcessTransport:
     runtime = SIMULATED  # said in every status view: no Serve replica is behind these answers
@@ -113,8 +168,9 @@ class InProcessTransport:
         self.services = tuple(services)
         self.runbooks = configured_runbooks(settings.recovery) if runbooks is None else tuple(runbooks)
         self.publisher = InProcessPublisher()
-        self.fleet = SimulatedFleet(services, settings.adaptation.min_replicas)
+        self.fleet = SimulatedFleet(services, settings.adaptation.min_replicas, clock=clock)
         self.shop = SimulatedShop(services, self.fleet.running)
+        self.notifications = SimulatedNotifier()
         self._env = InProcessEnvironment(clock, self.store, self.fleet, sleep, self)
         self._services: dict[str, PillarService] = {
             name: build_service(name, settings, self._env, topology=topology, services=services, runbooks=self.runbooks)

@@ -4,7 +4,9 @@ Every ``adaptation.scale_requested`` the engine emits is applied through the ``S
 and the real replica counts are read back every ``OBSERVE_EVERY_TICKS`` ticks (and after every
 scale) so views show running beside target and the autoscaler sees what really runs. A human's
 scale goes through ``scale``: bounds checked, applied, kept as the autoscaler's floor, announced
-as ``system.replicas_scaled``. Replicas pull the flags and traffic weights that concern them.
+as ``system.replicas_scaled``. With the counts comes the cluster's free capacity (``Scaler.capacity``),
+so the autoscaler never asks for more than the cluster can place; ``set_autoscale`` switches
+automatic scaling on or off. Replicas pull the flags and traffic weights that concern them.
 """
 
 from __future__ import annotations
@@ -92,6 +94,10 @@ class AdaptationService(PillarService):
         self.replicas = {s: c for s, c in counts.items() if s in self._services}
         for service, count in self.replicas.items():
             self.engine.set_replicas_observed(service, count.running)
+        try:
+            self.engine.observe_capacity(await self._scaler.capacity())
+        except ArefError as error:  # unknown capacity places nothing new (aref.adaptation.capacity)
+            log.debug("cluster capacity unavailable: %s", error)
 
     # -- called by replicas and by detection ------------------------------------------------------
 
@@ -107,7 +113,15 @@ class AdaptationService(PillarService):
         """One service's load for the scaling policy (an unknown service is ignored)."""
         o = observation
         try:
-            self.engine.observe_load(o.service, o.replicas, o.rate_per_s, o.latency_p99_ms, o.error_rate)
+            self.engine.observe_load(
+                o.service,
+                o.replicas,
+                o.rate_per_s,
+                o.latency_p99_ms,
+                o.error_rate,
+                ongoing_per_replica=o.ongoing_per_replica,
+                latency_mean_ms=o.latency_mean_ms,
+            )
         except ArefError:
             log.debug("load for unknown service %s ignored", o.service)
 
@@ -142,6 +156,11 @@ class AdaptationService(PillarService):
             await self._observe()
         return dict(self.replicas)
 
+    async def set_autoscale(self, enabled: bool) -> dict[str, Any]:
+        """Switch automatic scaling on or off (a human's replica counts still apply); the autoscaler's summary."""
+        self.engine.set_autoscale(bool(enabled))
+        return self.engine.autoscaler.summary(self.clock.now())
+
     async def toggle_flag(self, name: str, enabled: bool) -> FeatureFlag:
         return self.engine.toggle_flag(name, enabled)
 
@@ -155,6 +174,8 @@ class AdaptationService(PillarService):
         return self.engine.facts()
 
     async def status(self) -> dict[str, Any]:
+        if not self.replicas:  # counts and capacity read once before the first status, as replica_counts does
+            await self._observe()
         status = await super().status()
         status["scale_errors"] = list(self.scale_errors)
         return status

@@ -1,5 +1,8 @@
 """Detection as it runs: replica telemetry merged per tick into samples, alerts, the load forward.
 
+Probe results (the prober's rounds) are judged as they arrive (``ingest_probes``); the status
+lists every probe target with its last result under ``probes``.
+
 Replicas push ``ReplicaTelemetry`` records; each tick merges what arrived per service into one
 ``HealthSample`` for the engine, keeps it as the service's latest, and forwards the service's
 load to adaptation. The rate is the sample's requests over the span its reports cover (the one
@@ -18,6 +21,8 @@ from aref.control.wiring import DETECTION
 from aref.detection.alerts import Alert
 from aref.detection.engine import DetectionEngine
 from aref.detection.facts import SLO_BURN, DetectionFacts
+from aref.detection.probes import DETECTOR as SYNTHETIC
+from aref.detection.probes import ProbeResult
 from aref.errors import InvalidInputError, NotFoundError, StoreError
 from aref.models import HealthSample
 from aref.records import from_record, json_ready
@@ -38,6 +43,7 @@ class DetectionService(PillarService):
         self._pending: list[ReplicaTelemetry] = []
         self.latest: dict[str, HealthSample] = {}
         self.samples_ingested = 0
+        self.probes_ingested = 0
 
     # -- inputs ---------------------------------------------------------------------------------
 
@@ -64,6 +70,18 @@ class DetectionService(PillarService):
             self._judge(sample)
         return len(samples)
 
+    def ingest_client_failures(self, sent_at: Sequence[float]) -> int:
+        """Send times of orders the load generator saw fail or answer too slowly (for incident onsets)."""
+        self.engine.ingest_client_failures(sent_at)
+        return len(sent_at)
+
+    def ingest_probes(self, results: Sequence[ProbeResult]) -> int:
+        """Probe results, judged at once (a dead service alerts without waiting for a tick)."""
+        for result in results:
+            self.engine.ingest_probe(result)
+        self.probes_ingested += len(results)
+        return len(results)
+
     def on_tick(self) -> None:
         self.merge_pending()
         self.engine.tick()
@@ -78,9 +96,16 @@ class DetectionService(PillarService):
             self._judge(sample)
             span = max(r.ended_at for r in mine) - min(r.started_at for r in mine)
             if span > 0:
+                busy_ms = sum(r.busy_ms for r in mine)
                 self._observe_load(
                     LoadObservation(
-                        service, sample.replicas, sample.requests / span, sample.latency_p99_ms, sample.error_rate
+                        service,
+                        sample.replicas,
+                        sample.requests / span,
+                        sample.latency_p99_ms,
+                        sample.error_rate,
+                        ongoing_per_replica=busy_ms / 1000.0 / span / max(1, sample.replicas),
+                        latency_mean_ms=busy_ms / sample.requests if sample.requests else 0.0,
                     )
                 )
 
@@ -104,6 +129,10 @@ class DetectionService(PillarService):
     async def latest_samples(self) -> dict[str, HealthSample]:
         return dict(self.latest)
 
+    async def silent_services(self) -> list[str]:
+        """Services that sent no request nor probe result within the no-data window."""
+        return list(self.engine.silent_services())
+
     async def slos(self) -> list[dict[str, Any]]:
         """Every SLO tracker's status: events, bad events, budget, burn rates."""
         detectors = self.engine.status()["detectors"]
@@ -115,4 +144,6 @@ class DetectionService(PillarService):
     async def status(self) -> dict[str, Any]:
         status = await super().status()
         status["samples_ingested"] = self.samples_ingested
+        status["probes"] = status["detectors"].get(SYNTHETIC, {}).get("targets", [])
+        status["probes_ingested"] = self.probes_ingested
         return status

@@ -30,6 +30,13 @@ class AlertView(TypedDict):
     value: Annotated[float | None, Field(description="the metric's latest value; None when not finite")]
     threshold: Annotated[float | None, Field(description="the bound it crossed; None when not finite")]
     onset_at: Annotated[float, Field(description="when the problem began (epoch seconds)")]
+    onset_witness: Annotated[
+        str,
+        Field(
+            description="who saw onset_at: clients (the first bad order the load generator saw), probes (the "
+            "first failed probe), or breaching_sample (the detector's first breaching sample)"
+        ),
+    ]
     fired_at: Annotated[float, Field(description="when the alert fired")]
     last_seen: Annotated[float, Field(description="when the condition was last seen")]
     correlation_id: Annotated[str, Field(description="the incident the alert belongs to")]

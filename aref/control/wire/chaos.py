@@ -14,6 +14,7 @@ class FaultView(TypedDict):
     fault_id: Annotated[str, Field(description="fault id")]
     service: Annotated[str, Field(description="the service it hits")]
     fault_type: Annotated[str, Field(description="latency | error | timeout | crash")]
+    provider: Annotated[str | None, Field(description="the one alternative it hits (a payment provider); None: all")]
     rate: Annotated[float, Field(description="share of requests hit, at most 0.9")]
     delay_ms: Annotated[float, Field(description="latency/timeout delay (ms)")]
     duration_s: Annotated[float, Field(description="how long it lasts (seconds)")]

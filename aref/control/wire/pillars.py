@@ -23,6 +23,10 @@ class DetectionView(TypedDict):
         dict[str, Any], Field(description="open, firing, acknowledged, fired_since_start, by_severity")
     ]
     fatigue: Annotated[dict[str, Any], Field(description="alert fatigue statistics")]
+    probes: Annotated[
+        list[dict[str, Any]],
+        Field(description="probe targets (service, check): last result, last success and failure, down or not"),
+    ]
 
 
 @with_config(OPEN)
@@ -61,6 +65,22 @@ class RecoveryView(TypedDict):
     total_active: Annotated[int, Field(description="recoveries in progress, counted")]
     total_recovered: Annotated[int, Field(description="recoveries completed")]
     runbooks: Annotated[list[dict[str, Any]], Field(description="the runbook catalog, summarised")]
+
+
+@with_config(OPEN)
+class RecoveryRunView(TypedDict):
+    """One recovery (``aref.recovery.view``). The declared keys are guaranteed; any other key passes through."""
+
+    recovery_id: Annotated[str, Field(description="the recovery's id")]
+    status: Annotated[str, Field(description="active or resolved")]
+    mode: Annotated[str, Field(description="live, or dry run: nothing performed or measured")]
+    dry_run: Annotated[bool, Field(description="whether this recovery is a dry run")]
+    trigger: Annotated[str, Field(description="incident, or drill")]
+    incident_id: Annotated[str, Field(description="its incident (INC-DRILL-... for a drill)")]
+    correlation_id: Annotated[str, Field(description="the correlation id of every event it emits")]
+    service: Annotated[str, Field(description="the service recovered or drilled")]
+    tier: Annotated[str, Field(description="the current tier, T0-T4")]
+    runs: Annotated[list[dict[str, Any]], Field(description="every runbook run with each step's outcome")]
 
 
 @with_config(OPEN)

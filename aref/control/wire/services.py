@@ -37,7 +37,12 @@ class ServiceView(TypedDict):
     """One service: its health (the worst of what is observed about it), replicas, alerts, faults, telemetry."""
 
     name: Annotated[str, Field(description="service name")]
-    status: Annotated[str, Field(description="healthy | degraded | critical | down")]
+    status: Annotated[
+        str,
+        Field(
+            description="healthy | degraded | critical | down | unknown (nothing to judge: no request nor probe lately)"
+        ),
+    ]
     reasons: Annotated[list[str], Field(description="why it is not healthy (empty when healthy)")]
     replicas: Annotated[ReplicaCounts, Field(description="replicas running beside the target")]
     degradation_tier: Annotated[
@@ -73,10 +78,15 @@ class FlagView(TypedDict):
     name: Annotated[str, Field(description='"{service}.{kind}"')]
     service: Annotated[str, Field(description="the service the flag belongs to")]
     kind: Annotated[
-        str, Field(description="the feature it switches: analytics, recommendations, search, ..., core_api, auth")
+        str,
+        Field(
+            description="the feature it switches: analytics and core_api on every service; the gateway also "
+            "receipts; notifications also recommendations, search, experimental"
+        ),
     ]
     enabled: Annotated[bool, Field(description="whether the feature is on")]
     critical: Annotated[bool, Field(description="a critical feature: adaptation never disables it, a human may")]
+    effect: Annotated[str, Field(description="what switching it off does on the service's request path")]
     changed_by: Annotated[str | None, Field(description="human | auto; None while never changed")]
     changed_at: Annotated[float | None, Field(description="when it last changed; None while never changed")]
     reason: Annotated[str, Field(description="why it last changed")]

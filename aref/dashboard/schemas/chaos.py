@@ -1,7 +1,7 @@
 """The chaos start request: an experiment or an ad-hoc fault.
 
 A start request names an ``experiment`` or describes one fault (``service``, ``fault_type``,
-``rate``, ``duration_s``, optional ``delay_ms``), never both. Values are only typed here: the
+``rate``, ``duration_s``, optional ``delay_ms`` and ``provider``), never both. Values are only typed here: the
 safety bounds (rate <= 0.9, duration <= 300 s) are checked by the fault model itself.
 """
 
@@ -21,6 +21,7 @@ class ChaosStartIn(BaseModel):
     rate: float | None = Field(None, description="share of requests hit, at most 0.9")
     duration_s: float | None = Field(None, description="seconds, at most 300")
     delay_ms: float | None = Field(None, description="latency/timeout delay; defaults per fault type")
+    provider: str | None = Field(None, description="error faults: hit only this alternative, e.g. a payment provider")
     label: str | None = Field(
         None,
         min_length=1,
@@ -30,7 +31,7 @@ class ChaosStartIn(BaseModel):
 
     @model_validator(mode="after")
     def _one_form(self) -> Self:
-        given = [name for name in (*_FAULT_FIELDS, "delay_ms", "label") if getattr(self, name) is not None]
+        given = [name for name in (*_FAULT_FIELDS, "delay_ms", "provider", "label") if getattr(self, name) is not None]
         if self.experiment is not None and given:
             raise ValueError(f"give either 'experiment' or a fault, not both (also got {', '.join(given)})")
         missing = [name for name in _FAULT_FIELDS if getattr(self, name) is None]
@@ -41,7 +42,7 @@ class ChaosStartIn(BaseModel):
 
     def fault(self) -> dict[str, Any]:
         """The ad-hoc fault's arguments (only when no experiment is named)."""
-        return {name: getattr(self, name) for name in (*_FAULT_FIELDS, "delay_ms", "label")}
+        return {name: getattr(self, name) for name in (*_FAULT_FIELDS, "delay_ms", "provider", "label")}
 
 
 # Derived from the wire shapes for tests that check a body with a model class; no route uses them.

@@ -12,7 +12,7 @@ from chaos.faults import FaultSpec, FaultType
 def test_the_seed_experiments_keep_the_seed_values() -> None:
     specs = {e.name: e.fault for e in seed_registry()}
     assert specs == {
-        "payment_provider_failure": FaultSpec("payments", FaultType.ERROR, 0.8, 120.0),
+        "payment_provider_failure": FaultSpec("payments", FaultType.ERROR, 0.8, 120.0, provider="stripe-sim"),
         "order_service_latency": FaultSpec("orders", FaultType.LATENCY, 0.7, 90.0, 3000.0),
         "inventory_degradation": FaultSpec("inventory", FaultType.ERROR, 0.6, 60.0),
         "notification_overload": FaultSpec("notifications", FaultType.LATENCY, 0.9, 60.0, 5000.0),

@@ -25,8 +25,17 @@ def slo(service: str, events: int, bad: int, consumed: float, sli: str = "availa
 
 
 STORED = Incident(
-    "INC-1", "payments down", "payments", IncidentSeverity.SEV1, 100.0, "COR-S", detected_at=130.0, resolved_at=400.0
+    "INC-1",
+    "payments down",
+    "payments",
+    IncidentSeverity.SEV1,
+    100.0,
+    "COR-S",
+    detected_at=130.0,
+    resolved_at=400.0,
+    onset_witness="clients",
 )
+FROM = {"clients": 1, "probes": 0, "breaching_sample": 1}
 
 
 def test_metrics_view_computes_mttd_and_mttr() -> None:
@@ -38,15 +47,33 @@ def test_metrics_view_computes_mttd_and_mttr() -> None:
         settings=make_settings(),
         at=500.0,
     )
-    assert view["mttd"] == {"seconds": 20.0, "target_seconds": 300.0, "incidents": 2, "meets_target": True}
-    assert view["mttr"] == {"seconds": 180.0, "target_seconds": 900.0, "incidents": 2, "meets_target": True}
+    assert view["mttd"] == {
+        "seconds": 20.0,
+        "target_seconds": 300.0,
+        "incidents": 2,
+        "meets_target": True,
+        "measured_from": FROM,
+    }
+    assert view["mttr"] == {
+        "seconds": 180.0,
+        "target_seconds": 900.0,
+        "incidents": 2,
+        "meets_target": True,
+        "measured_from": FROM,
+    }
     assert (view["crs"], view["crs_percent_by_profile"]) == (3.0, {"balanced": 50.0, "availability_critical": 25.0})
     assert view["availability"]["overall"] == 0.95
 
 
 def test_nothing_measured_is_none_not_zero() -> None:
     view = metrics_view(incidents=[], slos=[], crs_by_profile={"balanced": 1.0}, settings=make_settings(), at=0.0)
-    assert view["mttd"] == {"seconds": None, "target_seconds": 300.0, "incidents": 0, "meets_target": None}
+    assert view["mttd"] == {
+        "seconds": None,
+        "target_seconds": 300.0,
+        "incidents": 0,
+        "meets_target": None,
+        "measured_from": {"clients": 0, "probes": 0, "breaching_sample": 0},
+    }
     assert view["availability"] == {"overall": 1.0, "good": 0, "total": 0, "services": {}}
     assert view["error_budgets"] == []
 

@@ -70,9 +70,9 @@ def test_services_list_every_service_with_running_beside_target(client: TestClie
 def test_mutating_endpoints_answer_with_their_models(client: TestClient) -> None:
     scaled = client.post("/api/aref/services/orders/scale", json={"replicas": 3})
     assert scaled.json() == {"service": "orders", "running": 3, "target": 3, "min": 1, "max": 4}
-    flag = client.post("/api/aref/adaptation/flags/orders.search", json={"enabled": False}).json()
+    flag = client.post("/api/aref/adaptation/flags/orders.analytics", json={"enabled": False}).json()
     assert (flag["name"], flag["enabled"], flag["changed_by"], flag["critical"]) == (
-        "orders.search",
+        "orders.analytics",
         False,
         "human",
         False,
@@ -95,7 +95,7 @@ def test_mutating_endpoints_answer_with_their_models(client: TestClient) -> None
     orders = adaptation["replicas"]["orders"]
     assert (orders["running"], orders["target"], len(set(orders["running_ids"]))) == (3, 3, 3)
     assert adaptation["traffic"]["orders"] == {"primary": 70, "backup": 30}
-    assert adaptation["flags"]["orders.search"]["enabled"] is False
+    assert adaptation["flags"]["orders.analytics"]["enabled"] is False
 
 
 def test_the_experiment_list_is_the_seed_registry(client: TestClient) -> None:
@@ -140,9 +140,9 @@ def test_a_whole_incident_through_the_api() -> None:
     plane = local_control_plane(settings, clock)
     client = TestClient(create_app(plane, settings=settings))
 
-    fault = client.post("/api/aref/chaos/start", json={"experiment": "payment_provider_failure"}).json()
-    assert (fault["service"], fault["rate"], fault["duration_s"]) == ("payments", 0.8, 120.0)
-    run_traffic(plane, clock, ticks=5)  # 80 of 100 payments requests fail every second
+    fault = client.post("/api/aref/chaos/start", json={"experiment": "cascading_failure"}).json()
+    assert (fault["service"], fault["rate"], fault["duration_s"]) == ("payments", 0.9, 180.0)
+    run_traffic(plane, clock, ticks=5)  # 90 of 100 payments requests fail every second
 
     alerts = client.get("/api/aref/alerts").json()
     assert {(a["service"], a["metric"]) for a in alerts["active"]} == {
@@ -150,7 +150,7 @@ def test_a_whole_incident_through_the_api() -> None:
         ("payments", "error_rate"),
     }
     error_alert = next(a for a in alerts["active"] if a["metric"] == "error_rate")
-    assert (error_alert["severity"], error_alert["value"], error_alert["state"]) == ("emergency", 0.8, "firing")
+    assert (error_alert["severity"], error_alert["value"], error_alert["state"]) == ("emergency", 0.9, "firing")
     payments = next(s for s in client.get("/api/aref/services").json()["services"] if s["name"] == "payments")
     assert (payments["status"], payments["active_faults"]) == ("critical", [fault["fault_id"]])
     incident = client.get("/api/aref/timeline", params={"correlation_id": error_alert["correlation_id"]}).json()

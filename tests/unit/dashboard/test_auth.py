@@ -17,11 +17,14 @@ MUTATIONS: list[tuple[str, dict[str, object]]] = [
     ("/api/aref/chaos/stop/FLT-x", {}),
     ("/api/aref/chaos/runs", {"id": "RUN-x"}),
     ("/api/aref/services/orders/scale", {"replicas": 2}),
-    ("/api/aref/adaptation/flags/orders.search", {"enabled": False}),
+    ("/api/aref/adaptation/flags/orders.analytics", {"enabled": False}),
     ("/api/aref/adaptation/traffic/orders", {"weights": {"primary": 90, "backup": 10}}),
+    ("/api/aref/absorption/tiers/orders", {"tier": None}),
     ("/api/aref/alerts/ALR-x/ack", {}),
     ("/api/aref/alerts/ALR-x/resolve", {}),
     ("/api/aref/seed", {"incidents": 1}),
+    ("/api/aref/recovery/drills", {"service": "orders"}),
+    ("/api/aref/recovery/REC-x/steps/approve-remediation/approve", {"by": "ic"}),
     ("/api/aref/load/start", {"profile": "steady", "rate_per_s": 1, "duration_s": 10}),
     ("/api/aref/load/stop", {}),
 ]
@@ -34,7 +37,8 @@ def guarded(plane: ControlPlane) -> TestClient:
 
 def test_the_list_covers_every_mutating_route(plane: ControlPlane) -> None:
     app = create_app(plane, settings=make_settings(api_token=TOKEN))
-    fill = {"{service}": "orders", "{name}": "orders.search", "{alert_id}": "ALR-x", "{fault_id}": "FLT-x"}
+    fill = {"{service}": "orders", "{name}": "orders.analytics", "{alert_id}": "ALR-x", "{fault_id}": "FLT-x"}
+    fill |= {"{recovery_id}": "REC-x", "{step}": "approve-remediation"}
     posts = set()
     for path, operations in app.openapi()["paths"].items():
         if set(operations) - {"get", "head", "options"}:

@@ -38,6 +38,7 @@ def test_unknown_experiment_alert_and_flag_are_404(client: TestClient) -> None:
     assert client.post("/api/aref/alerts/ALR-0/ack").status_code == 404
     assert client.post("/api/aref/alerts/ALR-0/resolve").status_code == 404
     assert client.post("/api/aref/adaptation/flags/orders.teleport", json={"enabled": True}).status_code == 404
+    assert client.post("/api/aref/adaptation/flags/orders.auth", json={"enabled": False}).status_code == 404  # removed
 
 
 @pytest.mark.parametrize(
@@ -75,8 +76,10 @@ def test_malformed_json_is_422_naming_the_body(client: TestClient) -> None:
         ("/api/aref/services/orders/scale", {"replicas": "three"}, "replicas"),
         ("/api/aref/services/orders/scale", {"replicas": 2.5}, "replicas"),
         ("/api/aref/services/orders/scale", {}, "replicas"),
-        ("/api/aref/adaptation/flags/orders.search", {"enabled": "yes"}, "enabled"),
+        ("/api/aref/adaptation/flags/orders.analytics", {"enabled": "yes"}, "enabled"),
         ("/api/aref/adaptation/traffic/orders", {"weights": {"primary": "all"}}, "weights.primary"),
+        ("/api/aref/absorption/tiers/orders", {"tier": "panic"}, "tier"),
+        ("/api/aref/absorption/tiers/orders", {}, "tier"),
         (START, {"service": "payments", "fault_type": "error", "rate": "high", "duration_s": 10}, "rate"),
     ],
 )

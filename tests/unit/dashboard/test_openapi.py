@@ -23,10 +23,14 @@ RESPONSES: dict[tuple[str, str, int], type] = {
     ("GET", "/api/aref/timeline", 200): wire.TimelineView,
     ("GET", "/api/aref/detection", 200): wire.DetectionView,
     ("GET", "/api/aref/absorption", 200): wire.AbsorptionView,
+    ("POST", "/api/aref/absorption/tiers/{service}", 200): wire.TierView,
+    ("GET", "/api/aref/controls/applied", 200): wire.AppliedView,
     ("GET", "/api/aref/adaptation", 200): wire.AdaptationView,
     ("POST", "/api/aref/adaptation/flags/{name}", 200): wire.FlagView,
     ("POST", "/api/aref/adaptation/traffic/{service}", 200): wire.TrafficView,
     ("GET", "/api/aref/recovery", 200): wire.RecoveryView,
+    ("POST", "/api/aref/recovery/drills", 202): wire.RecoveryRunView,
+    ("POST", "/api/aref/recovery/{recovery_id}/steps/{step}/approve", 200): wire.RecoveryRunView,
     ("GET", "/api/aref/evolution", 200): wire.EvolutionView,
     ("GET", "/api/aref/maturity", 200): wire.MaturityView,
     ("GET", "/api/aref/metrics", 200): wire.MetricsView,
@@ -130,4 +134,11 @@ def test_every_property_of_every_response_component_has_a_description(doc: dict[
 def test_only_the_pillar_views_declare_extra_keys(doc: dict[str, Any]) -> None:
     components = doc["components"]["schemas"]
     open_ = {n for n in response_components(doc) if components[n].get("additionalProperties") is True}
-    assert open_ == {"DetectionView", "AbsorptionView", "AdaptationView", "RecoveryView", "EvolutionView"}
+    assert open_ == {
+        "DetectionView",
+        "AbsorptionView",
+        "AdaptationView",
+        "RecoveryView",
+        "EvolutionView",
+        "RecoveryRunView",
+    }

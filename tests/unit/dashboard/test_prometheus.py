@@ -42,8 +42,8 @@ def service(name: str) -> ServiceView:
 def views() -> tuple[MetricsView, AlertsView, ServicesView, ChaosStatusView]:
     metrics: MetricsView = {
         "at": 0.0,
-        "mttd": {"seconds": 12.5, "target_seconds": 300.0, "incidents": 2, "meets_target": True},
-        "mttr": {"seconds": None, "target_seconds": 900.0, "incidents": 0, "meets_target": None},
+        "mttd": {"seconds": 12.5, "target_seconds": 300.0, "incidents": 2, "meets_target": True, "measured_from": {}},
+        "mttr": {"seconds": None, "target_seconds": 900.0, "incidents": 0, "meets_target": None, "measured_from": {}},
         "availability": {"overall": 0.97, "good": 97, "total": 100, "services": {}},
         "error_budgets": [],
         "risk_profile": "balanced",

@@ -88,6 +88,7 @@ def test_the_chaos_start_request_splits_into_a_fault() -> None:
         "rate": 0.5,
         "duration_s": 10,
         "delay_ms": None,
+        "provider": None,
         "label": None,
     }
 

@@ -19,7 +19,7 @@ SHAPES = {
     for name, value in vars(wire).items()
     if isinstance(value, type) and hasattr(value, "__total__") and value.__module__.startswith(wire.__name__ + ".")
 }
-PILLAR_VIEWS = {"DetectionView", "AbsorptionView", "AdaptationView", "RecoveryView", "EvolutionView"}
+PILLAR_VIEWS = {"DetectionView", "AbsorptionView", "AdaptationView", "RecoveryView", "RecoveryRunView", "EvolutionView"}
 
 
 @pytest.mark.parametrize("name", sorted(SHAPES))

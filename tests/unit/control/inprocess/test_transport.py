@@ -151,19 +151,24 @@ def test_an_experiment_cannot_run_twice_at_once(transport: InProcessTransport, c
 def test_replica_telemetry_feeds_detection_and_the_scaling_policy(
     transport: InProcessTransport, clock: FakeClock
 ) -> None:
-    start = clock.now()
-    clock.advance(1.0)
-    records = [
-        to_record(ReplicaTelemetry("orders", f"orders-r{n}", start, clock.now(), requests=100, errors=0))
-        for n in (1, 2)
-    ]
-    transport.ingest_telemetry(records)
+    adaptation: AdaptationService = transport.raw(AdaptationService)
+    for _ in range(8):  # 1 s windows of two replicas each busy 6 s a second: 6 in flight per replica
+        start = clock.now()
+        clock.advance(1.0)
+        records = [
+            to_record(
+                ReplicaTelemetry("orders", f"orders-r{n}", start, clock.now(), requests=100, errors=0, busy_ms=6000.0)
+            )
+            for n in (1, 2)
+        ]
+        transport.ingest_telemetry(records)
+        run(transport.sync())
     sample = samples(transport)["orders"]
     assert (sample.requests, sample.replicas) == (200, 2)
-    run(transport.sync())  # a tick is due: 200 req/s need 5 replicas at 50 req/s and 80 %: the policy caps at 4
-    assert transport.fleet.count("orders").target == 4
-    adaptation: AdaptationService = transport.raw(AdaptationService)
-    assert adaptation.engine.autoscaler.state("orders").desired == 4
+    scaling = adaptation.engine.status()["scaling"]["orders"]
+    assert scaling["ongoing_per_replica"] == 6.0
+    assert transport.fleet.count("orders").target == 3  # 2 reporting replicas, one more once the load was sustained
+    assert adaptation.engine.autoscaler.state("orders").changes == 1
 
 
 def test_orders_feed_the_shop_telemetry_to_detection_a_window_at_a_time(

@@ -10,10 +10,22 @@ answers at once (every third order is refused by the gateway) and the sleep move
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from aref.config import ArefSettings
 from aref.control.inprocess.fleet import SimulatedFleet
-from aref.control.ports import LoadObservation, LoadObserver, OrderSender, Publish, ReplicaFleet, Scaler
+from aref.control.inprocess.notifier import SimulatedNotifier
+from aref.control.ports import (
+    ClientSink,
+    LoadObservation,
+    LoadObserver,
+    Notifier,
+    OrderSender,
+    Peers,
+    Publish,
+    ReplicaFleet,
+    Scaler,
+)
 from aref.errors import ArefError
 from aref.events import Event
 from aref.store import MemoryStore, Store
@@ -50,8 +62,8 @@ class RecordingPublisher:
 
 
 class RecordingFleet(SimulatedFleet):
-    def __init__(self, services: Sequence[str] = SERVICES, initial: int = 1) -> None:
-        super().__init__(services, initial)
+    def __init__(self, services: Sequence[str] = SERVICES, initial: int = 1, clock: FakeClock | None = None) -> None:
+        super().__init__(services, initial, clock=clock)
         self.pushed: list[tuple[str, tuple[str, ...]]] = []  # (service, ids of the faults on the board)
         self.scaled: list[tuple[str, int]] = []
         self.refuse: ArefError | None = None
@@ -67,6 +79,19 @@ class RecordingFleet(SimulatedFleet):
         await super().scale(service, replicas)
 
 
+class NoPeers:
+    """No other pillar service runs beside a service built on ``FakeEnvironment``: any call fails."""
+
+    def detection(self) -> Any:
+        raise ArefError("no detection service here")
+
+    def absorption(self) -> Any:
+        raise ArefError("no absorption service here")
+
+    def adaptation(self) -> Any:
+        raise ArefError("no adaptation service here")
+
+
 class FakeEnvironment:
     """The ports of one service; pass ``store``/``fleet`` of another to model a restart over them."""
 
@@ -80,11 +105,12 @@ class FakeEnvironment:
     ) -> None:
         self.fake_clock = clock if clock is not None else FakeClock(T0)
         self.memory: Store = store if store is not None else MemoryStore()
-        self.replicas = fleet if fleet is not None else RecordingFleet(services)
+        self.replicas = fleet if fleet is not None else RecordingFleet(services, clock=self.fake_clock)
         self.published = RecordingPublisher()
         self.observed: list[LoadObservation] = []
         self.gate = Gate(self.fake_clock, park_at)
         self.orders = 0
+        self.client_failures: list[float] = []
 
     @property
     def clock(self) -> FakeClock:
@@ -110,6 +136,15 @@ class FakeEnvironment:
 
     def order_sender(self) -> tuple[OrderSender, str]:
         return self.answer, URL
+
+    def client_sink(self) -> ClientSink:
+        return self.client_failures.extend
+
+    def peers(self) -> Peers:
+        return NoPeers()
+
+    def notifier(self) -> Notifier:
+        return SimulatedNotifier()
 
     async def answer(self) -> SendResult:
         """Every third order is refused by the gateway."""

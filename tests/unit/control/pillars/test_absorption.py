@@ -9,7 +9,7 @@ import pytest
 from aref import topics
 from aref.absorption.shared_breaker import OutcomeReport
 from aref.control.host import in_process
-from aref.control.pillars.absorption import AbsorptionService
+from aref.control.pillars.absorption import APPLIED_KEPT_S, AbsorptionService
 from aref.errors import InvalidInputError, NotFoundError
 from aref.records import to_record
 from tests.unit.control.pillars.env import T0, FakeEnvironment, pillar_settings
@@ -51,14 +51,16 @@ def test_a_bad_report_is_invalid_input_naming_reports() -> None:
 def test_decisions_since_a_version_are_those_that_changed_after_it() -> None:
     env = FakeEnvironment()
     absorption = absorption_in(env)
-    assert run(absorption.decisions_since(0)) == {"version": 0, "decisions": {}}
+    full = dict.fromkeys(("gateway", "orders", "payments", "inventory", "notifications"), "full")
+    assert run(absorption.decisions_since(0)) == {"version": 0, "decisions": {}, "tiers": full}
     absorption.apply_reports([failing(1)])
     changed = run(absorption.decisions_since(0))
     assert list(changed["decisions"]) == [EDGE]
     decision = changed["decisions"][EDGE]
     assert (decision["state"], decision["version"], decision["opened_at"]) == ("open", changed["version"], T0)
     assert decision["retry_at"] > T0
-    assert run(absorption.decisions_since(changed["version"])) == {"version": changed["version"], "decisions": {}}
+    again = run(absorption.decisions_since(changed["version"]))
+    assert (again["version"], again["decisions"]) == (changed["version"], {})
 
 
 def test_tiers_follow_the_breakers_into_a_service() -> None:
@@ -77,3 +79,43 @@ def test_breaker_decisions_survive_a_restart_over_the_same_store() -> None:
     again = absorption_in(FakeEnvironment(env.clock, env.memory))
     decisions = run(again.decisions_since(0))
     assert decisions["decisions"][EDGE]["state"] == "open"
+
+
+def test_a_pinned_tier_reaches_the_decisions_pull_and_lifting_it_returns_to_full() -> None:
+    env = FakeEnvironment()
+    absorption = absorption_in(env)
+
+    assert run(absorption.set_tier("gateway", "emergency")) == {
+        "service": "gateway",
+        "tier": "emergency",
+        "pinned": True,
+    }
+    assert run(absorption.decisions_since(0))["tiers"]["gateway"] == "emergency"
+    assert run(absorption.status())["pinned_tiers"] == {"gateway": "emergency"}
+    assert run(absorption.set_tier("gateway", None)) == {"service": "gateway", "tier": "full", "pinned": False}
+    assert run(absorption.decisions_since(0))["tiers"]["gateway"] == "full"
+    changes = [(e.payload["from_tier"], e.payload["to_tier"]) for e in env.published.of(topics.DEGRADATION_CHANGED)]
+    assert changes == [("full", "emergency"), ("emergency", "full")]
+
+
+def test_a_bad_tier_or_service_is_refused() -> None:
+    absorption = absorption_in(FakeEnvironment())
+    with pytest.raises(InvalidInputError) as caught:
+        run(absorption.set_tier("gateway", "panic"))
+    assert caught.value.field == "tier"
+    with pytest.raises(NotFoundError):
+        run(absorption.set_tier("billing", "reduced"))
+
+
+def test_applied_state_is_kept_per_replica_until_the_replica_goes_silent() -> None:
+    env = FakeEnvironment()
+    absorption = absorption_in(env)
+    absorption.report_applied({"service": "orders", "replica_id": "o1", "tier": "full"})
+    absorption.report_applied({"service": "gateway", "replica_id": "g1", "tier": "full"})
+    absorption.report_applied({"service": "gateway", "replica_id": "g1", "tier": "minimal"})
+
+    assert [(a["replica_id"], a["tier"]) for a in run(absorption.applied())] == [("g1", "minimal"), ("o1", "full")]
+    with pytest.raises(InvalidInputError):
+        absorption.report_applied({"tier": "full"})
+    env.clock.advance(APPLIED_KEPT_S + 1)
+    assert run(absorption.applied()) == []

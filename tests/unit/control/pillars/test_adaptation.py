@@ -15,7 +15,16 @@ from aref.events import Event, EventCategory
 from tests.unit.control.pillars.env import FakeEnvironment, pillar_settings
 
 run = asyncio.run
-BUSY = LoadObservation("orders", replicas=2, rate_per_s=200.0, latency_p99_ms=40.0, error_rate=0.0)
+BUSY = LoadObservation("orders", 2, rate_per_s=200.0, latency_p99_ms=40.0, error_rate=0.0, ongoing_per_replica=6.0)
+
+
+def busy_for(adaptation: AdaptationService, env: FakeEnvironment, seconds: int) -> None:
+    """Feed BUSY once a second (the default up window is 5 s), reading capacity back as the service does."""
+    for _ in range(seconds):
+        adaptation.observe_load(BUSY)
+        adaptation.tick()
+        run(adaptation._observe())
+        env.fake_clock.advance(1)
 
 
 def adaptation_in(env: FakeEnvironment) -> AdaptationService:
@@ -39,16 +48,23 @@ def test_a_scale_requested_event_is_applied_through_the_scaler_at_settle() -> No
     assert adaptation.engine.autoscaler.state("orders").current == 3
 
 
-def test_the_policy_scales_a_busy_service_on_the_tick() -> None:
+def test_the_policy_scales_a_busy_service_within_what_the_fleet_can_place() -> None:
     env = FakeEnvironment()
     adaptation = adaptation_in(env)
-    adaptation.observe_load(BUSY)
-    adaptation.tick()  # 200 req/s need 5 replicas at 50 req/s and 80 % utilisation: the policy caps at 4
+    busy_for(adaptation, env, 7)  # 6 in flight per replica, target 2: one replica more once sustained
     (requested,) = env.published.of(topics.SCALE_REQUESTED)
-    assert (requested.payload["service"], requested.payload["desired"]) == ("orders", 4)
+    assert (requested.payload["service"], requested.payload["current"], requested.payload["desired"]) == (
+        "orders",
+        2,
+        3,
+    )
     run(adaptation.settle())
-    assert (env.replicas.scaled, env.replicas.running("orders")) == ([("orders", 4)], 4)
-    assert adaptation.engine.autoscaler.state("orders").desired == 4
+    assert (env.replicas.scaled, env.replicas.running("orders")) == ([("orders", 3)], 3)
+    env.replicas.cpu_busy = 0.95  # a saturated node places nothing more
+    busy_for(adaptation, env, 30)
+    assert len(env.published.of(topics.SCALE_REQUESTED)) <= 2  # at most the undo of an ineffective scale-out
+    assert all(e.payload["desired"] <= 3 for e in env.published.of(topics.SCALE_REQUESTED))
+    assert adaptation.engine.status()["scaling"]["orders"]["placeable"] == env.replicas.running("orders")
 
 
 def test_load_of_an_unknown_service_is_ignored() -> None:
@@ -64,12 +80,11 @@ def test_a_refused_scale_is_kept_among_the_scale_errors() -> None:
     env = FakeEnvironment()
     env.replicas.refuse = ConflictError("serve is busy")
     adaptation = adaptation_in(env)
-    adaptation.observe_load(BUSY)
-    adaptation.tick()
+    busy_for(adaptation, env, 7)
     run(adaptation.settle())
     assert env.replicas.running("orders") == 1
-    assert adaptation.scale_errors == ["orders->4: serve is busy"]
-    assert run(adaptation.status())["scale_errors"] == ["orders->4: serve is busy"]
+    assert adaptation.scale_errors == ["orders->3: serve is busy"]
+    assert run(adaptation.status())["scale_errors"] == ["orders->3: serve is busy"]
 
 
 def test_replica_counts_are_read_back_every_few_ticks() -> None:

@@ -106,3 +106,20 @@ def test_a_stop_ends_a_running_plan_and_a_new_one_starts_a_fresh_record() -> Non
     assert stopped["stats"]["requests"] == 5
     assert (restarted["running"], restarted["sent"], restarted["stats"]["requests"]) == (True, 0, 0)
     assert (again["sent"], again["plan"]["rate_per_s"]) == (2, 1.0)
+
+
+def test_each_tick_hands_detection_the_send_times_of_the_bad_orders_since_the_last() -> None:
+    env = FakeEnvironment()
+    load = in_process(LoadService(env, slow_ms=30.0))
+
+    async def scenario() -> None:
+        await load.start(SPIKE)
+        await load.driver.wait()
+
+    run(scenario())
+    bad = [o["at"] for o in run(load.record())["outcomes"] if o["status"] == 503]
+    load.tick()
+    assert len(bad) == 2  # the refused orders (40 ms, also over 30 ms)
+    assert env.client_failures == bad
+    load.tick()
+    assert env.client_failures == bad  # nothing new since the last tick

@@ -33,11 +33,11 @@ function flagSwitch(flag, ctx) {
       if (result === null) input.checked = !wanted;
     },
   });
-  return h("label", { class: "switch" }, input, h("span", {}, flag.enabled ? "On" : "Off"));
+  return h("label", { class: "switch", title: flag.effect }, input, h("span", {}, flag.enabled ? "On" : "Off"));
 }
 
 function flagCell(flag, ctx) {
-  if (!flag) return h("span", { class: "muted" }, "—");
+  if (!flag) return h("span", { class: "muted", title: "this service has no such flag" }, "—");
   return h(
     "div",
     { class: "flag-cell" },
@@ -52,7 +52,8 @@ function flagCell(flag, ctx) {
   );
 }
 
-/** Flags as one row per service and one column per kind, in the order the engine lists them. */
+/** Flags as one row per service and one column per kind, in the order the engine lists them
+ * (each service has only the kinds that change something for it: the others show a dash). */
 function flagMatrix(flags) {
   const kinds = [];
   const rows = new Map();

@@ -43,6 +43,27 @@ function pillarRow(name, pillar) {
           : `Next level L${pillar.next_level}: no gap reported.`
         : "Top level reached.",
     ),
+    h(
+      "details",
+      { class: "pillar-criteria" },
+      h("summary", {}, "Criteria and evidence"),
+      h(
+        "ul",
+        {},
+        (pillar.criteria || []).map((c) =>
+          h(
+            "li",
+            { "data-criterion": c.id, class: c.holds ? "holds" : "unmet" },
+            `${c.holds ? "✓" : "✗"} L${c.level} ${c.description} — `,
+            c.holds
+              ? c.evidence.length
+                ? `${c.evidence[0].ref}${c.evidence[0].at ? ` (${c.evidence[0].kind}, ${clock(c.evidence[0].at)})` : `: ${c.evidence[0].note}`}`
+                : "holds"
+              : c.reason,
+          ),
+        ),
+      ),
+    ),
   );
 }
 
