@@ -55,6 +55,7 @@ class FaultInjector:
             {
                 "service": spec.service,
                 "fault_type": spec.fault_type.value,
+                "provider": spec.provider,
                 "rate": spec.rate,
                 "delay_ms": spec.delay_ms,
                 "duration_s": spec.duration_s,

@@ -13,6 +13,7 @@ from typing import Any
 
 from aref.adaptation.autoscaler import Autoscaler
 from aref.adaptation.budget import ErrorBudgetPolicy
+from aref.adaptation.capacity import Placement
 from aref.adaptation.context import ServiceState
 from aref.adaptation.failover import BreakerFailover
 from aref.adaptation.feature_flags import FeatureFlagManager
@@ -24,13 +25,21 @@ from aref.clock import Clock
 
 
 class Controls:
-    def __init__(self, services: Sequence[str], clock: Clock, policy: ScalingPolicy, *, budget_trigger: float) -> None:
+    def __init__(
+        self,
+        services: Sequence[str],
+        clock: Clock,
+        policy: ScalingPolicy,
+        *,
+        budget_trigger: float,
+        placement: Placement | None = None,
+    ) -> None:
         self._clock = clock
         self.flags = FeatureFlagManager(services, clock)
         self.budget = ErrorBudgetPolicy(self.flags, budget_trigger)
         self.traffic = TrafficShifter(services)
         self.failover = BreakerFailover(self.traffic)
-        self.autoscaler = Autoscaler(services, policy)
+        self.autoscaler = Autoscaler(services, policy, placement=placement)
         self.version = 0
         self._key = self._fingerprint()
 

@@ -1,7 +1,11 @@
 """Feature flags per service, and load shedding through them.
 
-Every service has six flags named ``"<service>.<kind>"``. ``core_api`` and ``auth`` are
-critical: adaptation (``Actor.AUTO``) may never disable them (``ConflictError``); a human may.
+Each service has only the flags that change something on its request path, named
+``"<service>.<kind>"`` (``flag_kinds``): every service ``analytics`` and ``core_api``; the
+gateway also ``receipts`` (the order pipeline's call to notifications); notifications also
+``recommendations``, ``search`` and ``experimental``, each one more step of its notification
+shedding. ``flag_effect`` states what switching a flag off does. ``core_api`` is
+critical: adaptation (``Actor.AUTO``) may never disable it (``ConflictError``); a human may.
 ``restore`` re-enables only the flags adaptation itself switched off, so a human's choice
 survives. Every effective change returns a ``FlagChange`` (the engine publishes it as
 ``adaptation.flag_changed``); setting a flag to its current value changes nothing.
@@ -10,15 +14,53 @@ survives. Every effective change returns a ``FlagChange`` (the engine publishes 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
 from aref.clock import Clock
 from aref.errors import ConflictError, InvalidInputError, NotFoundError
 
-FLAG_KINDS: tuple[str, ...] = ("analytics", "recommendations", "search", "experimental", "core_api", "auth")
-CRITICAL_KINDS: frozenset[str] = frozenset({"core_api", "auth"})
+CRITICAL_KINDS: frozenset[str] = frozenset({"core_api"})
+COMMON_KINDS: tuple[str, ...] = ("analytics", "core_api")
+NOTIFICATION_SHEDDING_KINDS: tuple[str, ...] = ("analytics", "recommendations", "search", "experimental")
+"""The notifications flags whose count switched off sets the shed level (services/notifications/policy.py)."""
+SERVICE_KINDS: Mapping[str, tuple[str, ...]] = {
+    "gateway": ("analytics", "receipts", "core_api"),
+    "notifications": (*NOTIFICATION_SHEDDING_KINDS, "core_api"),
+}
+"""Services with more flags than ``COMMON_KINDS``."""
+
+COMMON_EFFECTS: Mapping[str, str] = {
+    "core_api": "off: the service refuses its business requests with 503 (health and ops routes still answer)",
+    "analytics": "off: replicas stop recording per-request Prometheus metrics",
+}
+SERVICE_EFFECTS: Mapping[tuple[str, str], str] = {
+    ("gateway", "analytics"): "the gateway keeps no request log (GET /gateway/api/gateway/requests)",
+    ("gateway", "receipts"): (
+        "off: the order pipeline skips the receipt (send_receipt skipped, no call to notifications); "
+        "orders still complete"
+    ),
+}
+NOTIFICATION_SHEDDING = (
+    "off: one more step of notification shedding (1-2 optional flags off drop low, 3 normal, 4 high; "
+    "critical is never shed)"
+)
+
+
+def flag_kinds(service: str) -> tuple[str, ...]:
+    """The kinds of flag ``service`` has: those with an effect on its request path."""
+    return SERVICE_KINDS.get(service, COMMON_KINDS)
+
+
+def flag_effect(service: str, kind: str) -> str:
+    """What switching ``<service>.<kind>`` off does on a request path; NotFoundError if there is no such flag."""
+    if kind not in flag_kinds(service):
+        raise NotFoundError("flag", f"{service}.{kind}")
+    effects = [NOTIFICATION_SHEDDING] if service == "notifications" and kind in NOTIFICATION_SHEDDING_KINDS else []
+    effects += [COMMON_EFFECTS[kind]] if kind in COMMON_EFFECTS else []
+    effects += [SERVICE_EFFECTS[(service, kind)]] if (service, kind) in SERVICE_EFFECTS else []
+    return "; ".join(effects)
 
 
 class Actor(StrEnum):
@@ -50,12 +92,17 @@ class FeatureFlag:
     def critical(self) -> bool:
         return self.kind in CRITICAL_KINDS
 
+    @property
+    def effect(self) -> str:
+        return flag_effect(self.service, self.kind)
+
     def to_status(self) -> dict[str, object]:
         return {
             "service": self.service,
             "kind": self.kind,
             "enabled": self.enabled,
             "critical": self.critical,
+            "effect": self.effect,
             "changed_by": self.changed_by.value if self.changed_by else None,
             "changed_at": self.changed_at,
             "reason": self.reason,
@@ -76,21 +123,25 @@ class FeatureFlagManager:
         if not services:
             raise InvalidInputError("services", "must not be empty")
         self._clock = clock
+        self._services = tuple(dict.fromkeys(services))
         self._flags: dict[str, FeatureFlag] = {}
-        for service in dict.fromkeys(services):
-            for kind in FLAG_KINDS:
+        for service in self._services:
+            for kind in flag_kinds(service):
                 flag = FeatureFlag(service, kind)
                 self._flags[flag.name] = flag
 
     @property
     def services(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(f.service for f in self._flags.values()))
+        return self._services
 
     def get(self, name: str) -> FeatureFlag:
         try:
             return self._flags[name]
         except KeyError:
             raise NotFoundError("flag", name) from None
+
+    def exists(self, name: str) -> bool:
+        return name in self._flags
 
     def is_enabled(self, name: str) -> bool:
         return self.get(name).enabled
@@ -130,11 +181,11 @@ class FeatureFlagManager:
         return tuple(c for c in changes if c is not None)
 
     def load(self, flags: Iterable[FeatureFlag]) -> None:
-        """Reinstate saved flag states; flags of unknown services or kinds are ignored."""
+        """Reinstate saved flag states; flags of unknown services or kinds (also removed ones) are ignored."""
         for flag in flags:
             if flag.name in self._flags:
                 self._flags[flag.name] = flag
 
     def _require_service(self, service: str) -> None:
-        if f"{service}.{FLAG_KINDS[0]}" not in self._flags:
+        if service not in self._services:
             raise NotFoundError("service", service)

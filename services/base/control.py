@@ -4,6 +4,8 @@ Each piece carries a version and is replaced only by a strictly newer one, so a 
 board and the same board pulled a tick later apply once, and an old answer arriving late
 changes nothing. Breaker decisions are versioned per edge (``BreakerDecision.version``);
 the cache remembers the highest version seen to ask the registry only for what is newer.
+The degradation tier rides on the decisions answer (``"tiers": {service: tier}``); it has no
+version of its own, the latest answer wins (a replica pulls one answer at a time).
 The data plane reads this cache only; it never waits for the control plane.
 """
 
@@ -12,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from aref.absorption.degradation import DISABLED_SETS, DegradationTier
 from aref.absorption.shared_breaker import BreakerDecision
 from aref.errors import InvalidInputError, StoreError
 from aref.records import from_record, to_record
@@ -33,6 +36,29 @@ class ControlCache:
         self.flags: dict[str, bool] = {}
         self.traffic: dict[str, int] = {}
         self.control_version = 0
+        self._control_taken = False
+        self.tier = DegradationTier.FULL
+
+    def apply_tier(self, service: str, payload: Mapping[str, Any]) -> bool:
+        """Take ``service``'s tier from a decisions answer; True when it changed (absent: unchanged)."""
+        tiers = payload.get("tiers")
+        if tiers is None or service not in tiers:
+            return False
+        try:
+            tier = DegradationTier(tiers[service])
+        except (TypeError, ValueError):
+            raise InvalidInputError("decisions.tiers", f"unknown tier {tiers[service]!r}") from None
+        changed = tier is not self.tier
+        self.tier = tier
+        return changed
+
+    def flag_on(self, service: str, kind: str) -> bool:
+        """Whether the flag ``<service>.<kind>`` is on (a flag never pulled is on)."""
+        return self.flags.get(f"{service}.{kind}", True)
+
+    def feature_on(self, feature: str) -> bool:
+        """Whether the tier in force leaves ``feature`` (``aref.absorption.degradation``) switched on."""
+        return feature not in DISABLED_SETS[self.tier]
 
     def apply_board(self, payload: Mapping[str, Any] | FaultBoard) -> bool:
         """Take a newer fault board; True when it replaced the cached one."""
@@ -71,8 +97,8 @@ class ControlCache:
     def apply_control(self, payload: Mapping[str, Any]) -> bool:
         """Take newer flags and traffic weights of ``{"version", "flags", "traffic"}``."""
         version = _version(payload, "control")
-        if version <= self.control_version:
-            return False
+        if version < self.control_version or (version == self.control_version and self._control_taken):
+            return False  # version 0 (nothing changed yet) is taken once, so the replica reports it
         flags = payload.get("flags", {})
         traffic = payload.get("traffic", {})
         if not isinstance(flags, Mapping) or not all(isinstance(v, bool) for v in flags.values()):
@@ -84,6 +110,7 @@ class ControlCache:
         self.flags = {str(k): v for k, v in flags.items()}
         self.traffic = {str(k): int(v) for k, v in traffic.items()}
         self.control_version = version
+        self._control_taken = True
         return True
 
     def live_faults(self, service: str, now: float) -> int:
@@ -98,4 +125,5 @@ class ControlCache:
             "control_version": self.control_version,
             "flags": dict(self.flags),
             "traffic": dict(self.traffic),
+            "tier": self.tier.value,
         }

@@ -1,17 +1,18 @@
 """Envelopes: the one shape a shop operation answers with, over HTTP and through handles.
 
-An ``Envelope`` is an HTTP status and a JSON body. Deployment methods called through a
-DeploymentHandle return ``Envelope.to_dict()``, so no exception has to cross a process
-boundary, and the HTTP routes send the same envelope as a response. ``error_envelope`` is
-the one mapping of the AREF error hierarchy to status codes: bad input 422 (naming the
-field), unknown id 404, illegal state 409, guard refusal 503 (429 for a rate limiter),
-store failure 503; anything unexpected is a 500 that names only the exception type.
+An ``Envelope`` is an HTTP status, a JSON body and optional response headers (``Retry-After``).
+Deployment methods called through a DeploymentHandle return ``Envelope.to_dict()``, so no
+exception has to cross a process boundary, and the HTTP routes send the same envelope as a
+response. ``error_envelope`` is the one mapping of the AREF error hierarchy to status codes: bad
+input 422 (naming the field), unknown id 404, illegal state 409, guard refusal 503 (429 for a
+rate limiter), store failure 503; anything unexpected is a 500 that names only the exception
+type.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from aref.errors import ArefError, ConflictError, InvalidInputError, NotFoundError, RejectedError, StoreError
@@ -21,6 +22,11 @@ from aref.errors import ArefError, ConflictError, InvalidInputError, NotFoundErr
 class Envelope:
     status: int
     body: Any
+    headers: Mapping[str, str] = field(default_factory=dict)
+    shed: bool = False
+    """A refusal AREF's own control asked for (a tier or a flag switched the work off), not a failure
+    of the service: counted as shed, never as a request or an error the detectors judge (else the
+    refusals would keep alive the very alert that raised the tier)."""
 
     @property
     def ok(self) -> bool:
@@ -40,13 +46,20 @@ class Envelope:
         return f"HTTP {self.status}"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"status": self.status, "body": self.body}
+        data: dict[str, Any] = {"status": self.status, "body": self.body}
+        if self.headers:
+            data["headers"] = dict(self.headers)
+        if self.shed:
+            data["shed"] = True
+        return data
 
     @classmethod
     def from_dict(cls, data: Any) -> Envelope:
         """Rebuild from ``to_dict()``; anything else is a malformed answer (HTTP 502)."""
         if isinstance(data, Mapping) and isinstance(data.get("status"), int) and "body" in data:
-            return cls(int(data["status"]), data["body"])
+            headers = data.get("headers")
+            fields = {str(k): str(v) for k, v in headers.items()} if isinstance(headers, Mapping) else {}
+            return cls(int(data["status"]), data["body"], fields, shed=data.get("shed") is True)
         return cls(502, {"error": f"malformed answer from downstream: {type(data).__name__}"})
 
 

@@ -5,7 +5,9 @@ uniform draw. ``apply_effect`` carries it out before the operation runs: a delay
 lets the request go on, an error raises ``InjectedFaultError`` (HTTP 503), a timeout sleeps the
 fault's delay and then raises ``InjectedFaultError`` (HTTP 504). An operation that absorbs errors
 itself (payment provider failover, notification retries) takes errors through
-``FaultDraw.fails()`` instead: one fresh draw per attempt, True when an error fault hits it.
+``FaultDraw.fails()`` instead: one fresh draw per attempt, True when an error fault hits it;
+``FaultDraw.fails_on(name)`` draws for an attempt at one alternative (a payment provider), which
+a fault targeting that alternative also hits.
 """
 
 from __future__ import annotations
@@ -35,6 +37,14 @@ class FaultDraw:
     def fails(self, *_: object) -> bool:
         """One attempt's draw: True when an error fault hits it (extra arguments are ignored)."""
         effect = decide(self._board, self._service, self._now, self._rng())
+        if effect.kind is EffectKind.ERROR:
+            self.injected.append(effect)
+            return True
+        return False
+
+    def fails_on(self, dependency: str) -> bool:
+        """One attempt's draw at the alternative ``dependency``: untargeted faults and faults targeting it."""
+        effect = decide(self._board, self._service, self._now, self._rng(), dependency)
         if effect.kind is EffectKind.ERROR:
             self.injected.append(effect)
             return True

@@ -3,11 +3,18 @@
 Order: token bucket -> circuit breaker -> bulkhead -> timeout -> bounded retry. A refusal by
 a guard answers at once (429 rate limiter, 503 breaker/bulkhead) and is no outcome of the
 dependency. Every attempt that reached the dependency is an outcome: 2xx/3xx success, 4xx
-excluded (the dependency answered, the request was wrong), 5xx / timeout / exception failure.
+excluded (the dependency answered, the request was wrong), and so is a shed answer (its own tier
+or flag switched the work off: counting it a failure would open the breaker against a refusal
+AREF asked for), other 5xx / timeout / exception failure.
 A failure is retried (at most ``retries`` times, with ``backoff_s * attempt`` between) only
 when repeating is safe: the answer came from the fault hook (the operation never ran), or the
 caller marked the call idempotent; never once the breaker has opened. Outcomes accumulate
 until ``drain_report`` turns them into one ``OutcomeReport`` with the next sequence number.
+A synthetic call (the prober's) through a closed breaker is no outcome: it is counted in
+``totals["synthetic"]`` only, so breaker windows and the tiers judged on them hold customer
+calls alone (a probe every 2 s would otherwise keep a window fresh long after the load stopped).
+Through a half-open breaker it is a trial like any call, its outcome counted: with no customer
+traffic, the prober is what finds the dependency back and closes the breaker.
 The local breaker follows shared decisions through ``align_local`` (never less restrictive).
 """
 
@@ -27,10 +34,11 @@ from aref.config import AbsorptionSettings
 from aref.errors import InvalidInputError, RejectedError
 from aref.records import to_record
 from services.base.envelope import Envelope, error_envelope, is_injected
+from services.base.synthetic import is_synthetic
 
 Sleep = Callable[[float], Awaitable[None]]
 Call = Callable[[], Awaitable[Envelope]]
-TOTALS = ("calls", "successes", "failures", "excluded", "rejected", "retries", "timeouts")
+TOTALS = ("calls", "successes", "failures", "excluded", "rejected", "retries", "timeouts", "synthetic")
 Listener = Callable[[str, str], None]
 """Told ``(edge, what)`` for every success, failure, exclusion, rejection, retry and timeout."""
 
@@ -96,13 +104,15 @@ class EdgeGuard:
         self.totals["calls"] += 1
         try:
             self.limiter.acquire()
-            self.breaker.acquire()
+            counted = not is_synthetic() or self.breaker.state is not BreakerState.CLOSED
+            if counted:
+                self.breaker.acquire()
             permit = await self._enter()
         except RejectedError as exc:
             self._note("rejected")
             return error_envelope(exc)
         try:
-            return await self._attempts(call, idempotent)
+            return await self._attempts(call, idempotent, counted)
         finally:
             self._leave(permit)
 
@@ -135,11 +145,11 @@ class EdgeGuard:
             "totals": dict(self.totals),
         }
 
-    async def _attempts(self, call: Call, idempotent: bool) -> Envelope:
+    async def _attempts(self, call: Call, idempotent: bool, counted: bool) -> Envelope:
         attempt = 0
         while True:
             attempt += 1
-            answer, repeatable = await self._once(call, idempotent)
+            answer, repeatable = await self._once(call, idempotent, counted)
             if not answer.server_error:
                 return answer
             if attempt > self.policy.retries or not repeatable or self.breaker.state is not BreakerState.CLOSED:
@@ -147,23 +157,23 @@ class EdgeGuard:
             self._note("retries")
             await self._sleep(self.policy.backoff_s * attempt)
 
-    async def _once(self, call: Call, idempotent: bool) -> tuple[Envelope, bool]:
+    async def _once(self, call: Call, idempotent: bool, counted: bool) -> tuple[Envelope, bool]:
         """One attempt and whether repeating it is safe."""
         try:
             answer = await asyncio.wait_for(call(), self.policy.timeout_s)
         except TimeoutError:
             self._note("timeouts")
-            self._count("failures")
+            self._count("failures", counted)
             error = f"{self.edge} timed out after {self.policy.timeout_s:g}s"
             return Envelope(504, {"error": error, "edge": self.edge}), idempotent
         except Exception as exc:  # the dependency is unreachable (replica died, handle failed, ...)
-            self._count("failures")
+            self._count("failures", counted)
             error = f"{self.edge} unavailable: {type(exc).__name__}: {exc}"
             return Envelope(503, {"error": error[:500], "edge": self.edge}), idempotent
-        if answer.server_error:
-            self._count("failures")
+        if answer.server_error and not answer.shed:
+            self._count("failures", counted)
             return answer, is_injected(answer) or idempotent
-        self._count("excluded" if answer.status >= 400 else "successes")
+        self._count("excluded" if answer.status >= 400 else "successes", counted)
         return answer, False
 
     def _note(self, what: str) -> None:
@@ -171,7 +181,10 @@ class EdgeGuard:
         if self._listener is not None:
             self._listener(self.edge, what)
 
-    def _count(self, outcome: str) -> None:
+    def _count(self, outcome: str, counted: bool) -> None:
+        if not counted:
+            self.totals["synthetic"] += 1
+            return
         if self._first_at is None:
             self._first_at = self._clock.now()
         self._pending[outcome] += 1

@@ -60,6 +60,9 @@ class RayControlLink:
     async def push_reports(self, reports: list[dict[str, Any]]) -> bool:
         return _sent("absorption.apply_reports", lambda: self._absorption.apply_reports(reports))
 
+    async def push_applied(self, record: dict[str, Any]) -> bool:
+        return _sent("absorption.report_applied", lambda: self._absorption.report_applied(record))
+
     async def board(self, service: str) -> dict[str, Any] | None:
         return await self._ask("chaos.board", lambda: self._chaos.board(service))
 

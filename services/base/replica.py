@@ -2,10 +2,12 @@
 
 ``ServiceReplica`` builds the settings once, opens the shop store (``AREF_DATA_DIR/shop.sqlite3``),
 creates the ``ReplicaRuntime`` and starts its tick loop on the replica's event loop. It exposes
-the methods callable through a DeploymentHandle by every service: ``apply_faults``, ``whoami``
-and ``health``. ``create_api`` builds a service's FastAPI app: ``ops_router`` (/health, /healthz,
-/readyz, /info, /metrics of the replica that answers), ``install_error_handlers`` (a bad body is
-a 422 naming the field, a domain error keeps its status) and the bare-prefix fix.
+the methods callable through a DeploymentHandle by every service: ``apply_faults``, ``whoami``,
+``health`` and ``synthetic`` (another handle method, run as a synthetic request). ``create_api``
+builds a service's FastAPI app: ``ops_router`` (/health, /healthz, /readyz, /info, /metrics of
+the replica that answers), ``SyntheticTag`` (the prober's requests are no customer traffic),
+``install_error_handlers`` (a bad body is a 422 naming the field, a domain error keeps its
+status) and the bare-prefix fix.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from __future__ import annotations
 import logging
 import os
 import platform
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -26,16 +28,18 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 import aref
 from aref.clock import Clock, SystemClock
 from aref.config import ArefSettings, invalid_input_from, load_settings
-from aref.errors import ArefError
+from aref.errors import ArefError, InvalidInputError
 from aref.store import MemoryStore, SqliteStore, Store
 from aref.topology import DEMO_TOPOLOGY
 from services.base.envelope import Envelope, error_envelope
 from services.base.guards import GuardPolicy
 from services.base.metrics import CONTENT_TYPE
 from services.base.runtime import ControlLink, ReplicaIdentity, ReplicaRuntime
+from services.base.synthetic import synthetic_scope, tags_synthetic
 
 log = logging.getLogger(__name__)
 SHOP_STORE_FILE = "shop.sqlite3"
+SYNTHETIC_REFUSED = frozenset({"synthetic", "apply_faults"})
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -55,7 +59,7 @@ def parse(model: type[M], payload: Any) -> M:
 
 
 def respond(envelope: Envelope) -> JSONResponse:
-    return JSONResponse(envelope.body, status_code=envelope.status)
+    return JSONResponse(envelope.body, status_code=envelope.status, headers=dict(envelope.headers) or None)
 
 
 class ServiceReplica:
@@ -70,6 +74,7 @@ class ServiceReplica:
         clock: Clock | None = None,
         store: Store | None = None,
         guard_policy: GuardPolicy | None = None,
+        edge_policies: Mapping[str, GuardPolicy] | None = None,
         identity: ReplicaIdentity | None = None,
         downstream: Sequence[str] = (),
         autostart: bool = True,
@@ -90,6 +95,7 @@ class ServiceReplica:
             self.clock,
             downstream=downstream,
             guard_policy=guard_policy,
+            edge_policies=edge_policies,
             autostart=autostart,
         )
         self.ready = True
@@ -108,6 +114,13 @@ class ServiceReplica:
     async def health(self) -> dict[str, Any]:
         self.runtime.ensure_started()
         return self.runtime.health()
+
+    async def synthetic(self, method: str, *args: Any) -> Any:
+        """Run the handle method ``method`` as a synthetic request (a caller serving one passes it on)."""
+        if method.startswith("_") or method in SYNTHETIC_REFUSED or not callable(getattr(self, method, None)):
+            raise InvalidInputError("method", f"{method!r} is no handle method of {self.runtime.service}")
+        with synthetic_scope():
+            return await getattr(self, method)(*args)
 
     def readiness(self) -> tuple[bool, str]:
         if not self.ready:
@@ -180,6 +193,7 @@ def create_api(title: str, current: Callable[[], Awaitable[ServiceReplica]] = cu
     api.include_router(ops_router(current))
     install_error_handlers(api)
     api.add_middleware(RootWithoutSlash)
+    api.add_middleware(SyntheticTag)
     return api
 
 
@@ -196,6 +210,20 @@ class RootWithoutSlash:
             if scope["path"] in ("", root):
                 path = f"{root}/"
                 scope = {**scope, "path": path, "raw_path": path.encode()}
+        await self.app(scope, receive, send)
+
+
+class SyntheticTag:
+    """Serve a request whose ``X-AREF-Synthetic`` header is ``1`` as synthetic (``synthetic_scope``)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and tags_synthetic(scope.get("headers", [])):
+            with synthetic_scope():
+                await self.app(scope, receive, send)
+            return
         await self.app(scope, receive, send)
 
 

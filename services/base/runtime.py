@@ -1,14 +1,22 @@
 """The replica runtime: fault hook, telemetry and guards on the data plane; the tick loop on the control plane.
 
-Data plane (``run`` / ``run_async``, per business request): decide the request's fault from
-the cached board, apply it, run the operation, map errors to an envelope, record latency and
-outcome (ok = status < 500). No call to any actor happens here.
+Data plane (``run`` / ``run_async``, per business request): decide the request's fault from the
+cached board, apply it, run the operation, map errors to an envelope, record latency and outcome
+(ok = status < 500). Tiers: an operation named in the service's ``gates`` (operation -> feature of
+``aref.absorption.degradation``) is refused while the tier in force switches its feature off:
+503 with ``Retry-After``, shed, counted in ``skipped`` under the feature.
+Flags: ``<service>.core_api`` off refuses every business request with 503;
+``<service>.analytics`` off leaves the Prometheus request metrics unrecorded. No call to any
+actor happens here. A synthetic request (the prober's, ``services.base.synthetic``) is only
+counted in ``synthetic_requests``: it never reaches the request and error counts, the telemetry
+detection judges, nor the metrics.
 
 Control plane (``tick``, every ``tick_seconds``): flush telemetry and push it to detection,
 push the guards' outcome reports to absorption (both fire-and-forget; what could not be sent
 is kept, bounded, and sent later; reports are idempotent by sequence), then pull the fault
 board, the breaker decisions newer than the cached version and the flags/traffic, and apply
-them. Any failure is logged and the cached state stays in force; the loop never dies.
+them (the tier rides on the decisions answer), then push what it applied to absorption (the
+applied-vs-desired view; ``applied``). Any failure is logged and the cached state stays in force; the loop never dies.
 """
 
 from __future__ import annotations
@@ -19,10 +27,11 @@ import os
 import random
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
+from aref.absorption.degradation import NON_CRITICAL_FEATURES, switched_off
 from aref.absorption.edges import edge_name
 from aref.clock import Clock
 from aref.config import ArefSettings
@@ -36,12 +45,14 @@ from services.base.envelope import Envelope, error_envelope
 from services.base.faults import FaultDraw, Sleep, apply_effect
 from services.base.guards import EdgeGuard, GuardPolicy
 from services.base.metrics import ReplicaMetrics
+from services.base.synthetic import is_synthetic
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 MAX_PENDING_TELEMETRY = 10
 MAX_PENDING_REPORTS = 500
 RECENT = 100
+DEFAULT_RETRY_AFTER_S = 10
 
 
 @dataclass(frozen=True)
@@ -60,6 +71,7 @@ class ControlLink(Protocol):
     async def board(self, service: str) -> dict[str, Any] | None: ...
     async def decisions_since(self, version: int) -> dict[str, Any] | None: ...
     async def control_for(self, service: str) -> dict[str, Any] | None: ...
+    async def push_applied(self, record: dict[str, Any]) -> bool: ...
 
 
 class ReplicaRuntime:
@@ -72,6 +84,7 @@ class ReplicaRuntime:
         *,
         downstream: Sequence[str] = (),
         guard_policy: GuardPolicy | None = None,
+        edge_policies: Mapping[str, GuardPolicy] | None = None,
         timer: Callable[[], float] = time.perf_counter,
         rng: Callable[[], float] = random.random,
         sleep: Sleep = asyncio.sleep,
@@ -93,19 +106,25 @@ class ReplicaRuntime:
         self.started_at = clock.now()
         self.requests = 0
         self.errors = 0
+        self.synthetic_requests = 0
+        self.shed_requests = 0  # refused because a tier or flag switched the work off (Envelope.shed)
+        self.skipped: dict[str, int] = {}  # optional work not done, by what switched it off
         self._recent: deque[bool] = deque(maxlen=RECENT)
         self._pending_telemetry: list[dict[str, Any]] = []
         self._pending_reports: list[dict[str, Any]] = []
         self._task: asyncio.Task[None] | None = None
         self.ticks = 0
+        self.gates: Mapping[str, str] = {}  # operation -> the tier feature it needs (``gate``)
+        self.retry_after_s = DEFAULT_RETRY_AFTER_S
         policy = guard_policy or GuardPolicy.from_settings(settings.absorption)
         self.guards: dict[str, EdgeGuard] = {}
         for dependency in downstream:
             if dependency not in DEMO_TOPOLOGY.dependencies(self.service):
                 raise InvalidInputError("downstream", f"{self.service} does not depend on {dependency!r}")
             edge = edge_name(self.service, dependency)
+            own = (edge_policies or {}).get(dependency, policy)  # a dependency may have its own bounds
             self.guards[dependency] = EdgeGuard(
-                edge, identity.replica_id, policy, clock, sleep, listener=self.metrics.edge_call
+                edge, identity.replica_id, own, clock, sleep, listener=self.metrics.edge_call
             )
 
     async def run(
@@ -129,6 +148,17 @@ class ReplicaRuntime:
         self.ensure_started()
         started = self._timer()
         draw = FaultDraw(self.control.board, self.service, self.clock.now(), self._rng)
+        feature = self.gates.get(op)
+        if feature is not None and not self.control.feature_on(feature):
+            refused = self.tier_refusal(feature)
+            self._record(op, refused.status, self._timer() - started, shed=True)
+            return refused
+        if not self.control.flag_on(self.service, "core_api"):
+            self.skip("core_api")
+            body = {"error": f"{self.service}.core_api is switched off", "flag": "core_api"}
+            refused = Envelope(503, body, shed=True)
+            self._record(op, refused.status, self._timer() - started, shed=True)
+            return refused
         try:
             effect = draw.request()
             if effect.kind is not EffectKind.NONE and not (absorb_errors and effect.kind is EffectKind.ERROR):
@@ -141,8 +171,31 @@ class ReplicaRuntime:
                 log.exception("%s %s failed unexpectedly", self.service, op)
         for effect in draw.injected:
             self.metrics.fault(effect.kind.value)
-        self._record(op, envelope.status, self._timer() - started)
+        self._record(op, envelope.status, self._timer() - started, shed=envelope.shed)
         return envelope
+
+    def gate(self, gates: Mapping[str, str], retry_after_s: int = DEFAULT_RETRY_AFTER_S) -> None:
+        """Refuse each operation of ``gates`` while the tier switches its feature off (``retry_after_s``: the wait)."""
+        unknown = sorted(f for f in gates.values() if f not in NON_CRITICAL_FEATURES)
+        if unknown:
+            raise InvalidInputError("gates", f"unknown tier features {unknown}")
+        if retry_after_s < 1:
+            raise InvalidInputError("retry_after_s", "must be >= 1")
+        self.gates = dict(gates)
+        self.retry_after_s = retry_after_s
+
+    def tier_refusal(self, feature: str) -> Envelope:
+        """The answer to work the tier in force switches off: 503 + ``Retry-After``, shed, counted as skipped."""
+        self.skip(feature)
+        tier, wait = self.control.tier.value, self.retry_after_s
+        body = {
+            "error": f"{self.service}: {feature} is off at degradation tier {tier}; retry after {wait} s",
+            "status": "refused",
+            "feature": feature,
+            "tier": tier,
+            "retry_after_s": wait,
+        }
+        return Envelope(503, body, {"Retry-After": str(wait)}, shed=True)
 
     def apply_faults(self, board: dict[str, Any]) -> dict[str, Any]:
         """A pushed fault board (``DeploymentHandle.broadcast``); older or equal versions change nothing."""
@@ -182,6 +235,8 @@ class ReplicaRuntime:
             "uptime_s": round(now - self.started_at, 3),
             "requests": self.requests,
             "errors": self.errors,
+            "synthetic_requests": self.synthetic_requests,
+            "shed_requests": self.shed_requests,
             "error_rate": round(self.errors / self.requests, 4) if self.requests else 0.0,
             "recent_error_rate": round(recent_rate, 4),
             "memory_mb": memory_mb(),
@@ -191,6 +246,30 @@ class ReplicaRuntime:
             "decisions_version": self.control.decisions_version,
             "edges": {g.edge: g.breaker.state.value for g in self.guards.values()},
             "ticks": self.ticks,
+            "applied": self.applied(),
+            "skipped": dict(self.skipped),
+        }
+
+    def skip(self, what: str) -> None:
+        """Count one piece of optional work this replica did not do (``what``: the tier feature or flag)."""
+        if not is_synthetic():
+            self.skipped[what] = self.skipped.get(what, 0) + 1
+
+    def applied(self) -> dict[str, Any]:
+        """The control state this replica acts on now: tier (and what it switches off here), flags, weights."""
+        c = self.control
+        return {
+            "service": self.service,
+            "replica_id": self.identity.replica_id,
+            "tier": c.tier.value,
+            "disabled_features": list(switched_off(c.tier, self.service)),
+            "control_version": c.control_version,
+            "flags": dict(c.flags),
+            "traffic": dict(c.traffic),
+            "fault_version": c.board.version,
+            "decisions_version": c.decisions_version,
+            "skipped": dict(self.skipped),
+            "at": self.clock.now(),
         }
 
     def start(self) -> bool:
@@ -236,6 +315,7 @@ class ReplicaRuntime:
             self._quiet(self._link.control_for(self.service), "pull flags and traffic"),
         )
         self._apply(board, decisions, control)
+        await self._quiet(self._link.push_applied(self.applied()), "push applied control state")
         self.ticks += 1
 
     def _apply(self, board: Any, decisions: Any, control: Any) -> None:
@@ -248,6 +328,7 @@ class ReplicaRuntime:
                     guard = self.guards.get(edge.partition("->")[2])
                     if guard is not None and guard.edge == edge:
                         guard.apply_decision(decision)
+                self.control.apply_tier(self.service, decisions)
             if control is not None:
                 self.control.apply_control(control)
         except InvalidInputError as exc:
@@ -270,13 +351,23 @@ class ReplicaRuntime:
                 log.exception("%s: tick failed", self.service)
             await asyncio.sleep(self.settings.tick_seconds)
 
-    def _record(self, op: str, status: int, latency_s: float) -> None:
+    def _record(self, op: str, status: int, latency_s: float, *, shed: bool = False) -> None:
+        if is_synthetic():
+            self.synthetic_requests += 1
+            return
+        if shed:
+            self.shed_requests += 1
+            self.metrics.request(op, status, latency_s)
+            return
         ok = status < 500
         self.requests += 1
         self.errors += 0 if ok else 1
         self._recent.append(ok)
         self.telemetry.record(latency_s * 1000.0, ok)
-        self.metrics.request(op, status, latency_s)
+        if self.control.flag_on(self.service, "analytics"):
+            self.metrics.request(op, status, latency_s)
+        else:
+            self.skip("analytics")
 
     def _ids(self) -> dict[str, Any]:
         return {"replica_id": self.identity.replica_id}

@@ -4,10 +4,18 @@ Routes (prefix ``/gateway``): POST /api/orders, GET /api/services/deep-health,
 GET /api/gateway/stats, GET /api/gateway/requests. Handle methods: ``place_order``,
 ``deep_health``, ``gateway_stats``, ``recent_requests`` (+ ``apply_faults``, ``whoami``, ``health``).
 Every call to a service goes through that edge's guard chain (``gateway-><service>``); only
-calls that are safe to repeat are marked idempotent (payment capture is, by order id).
+calls that are safe to repeat are marked idempotent (payment capture is, by order id). A
+synthetic order (``X-AREF-Synthetic: 1``, the prober's) calls every service as synthetic too and
+stays out of the request log.
+
+The gateway's degradation tier (pulled each tick) shapes ``POST /api/orders``: from minimal on
+the pipeline skips the receipt; in emergency new orders are refused with 503 and ``Retry-After``
+(``GatewayArgs.retry_after_s``) before any service is called. The flag ``gateway.receipts`` off
+skips the receipt too (no call to notifications); ``gateway.analytics`` off keeps no request log.
 """
 
 import asyncio
+import dataclasses
 import time
 from typing import Any, Literal
 
@@ -17,12 +25,14 @@ from pydantic import BaseModel, ConfigDict, Field
 from ray import serve
 from ray.serve import Application
 
+from aref.absorption.degradation import NEW_ORDERS, ORDER_RECEIPTS
 from aref.config import load_settings
 from services.base.envelope import Envelope
 from services.base.faults import FaultDraw
 from services.base.guards import GuardPolicy
 from services.base.replica import ServiceReplica, create_api, parse, respond
-from services.gateway.pipeline import Pipeline
+from services.base.synthetic import is_synthetic
+from services.gateway.pipeline import RECEIPTS_FLAG, Pipeline, receipt_skip, refused_order
 from services.gateway.request_log import RequestLog
 
 DOWNSTREAM = ("orders", "payments", "inventory", "notifications")
@@ -32,10 +42,14 @@ class GatewayArgs(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     edge_timeout_s: float = Field(5.0, gt=0, le=60)
+    receipt_timeout_s: float = Field(
+        1.0, gt=0, le=60, description="bound on the optional receipt call; sent once, never retried (not idempotent)"
+    )
     retries: int = Field(1, ge=0, le=3)
     backoff_s: float = Field(0.05, ge=0, le=5)
     recent_requests: int = Field(200, ge=1, le=10_000)
     health_timeout_s: float = Field(2.0, gt=0, le=30)
+    retry_after_s: int = Field(10, ge=1, le=3600)
 
 
 class Item(BaseModel):
@@ -94,6 +108,8 @@ class HandleShop:
         handle = self._handles[service]
 
         async def invoke() -> Envelope:
+            if is_synthetic():
+                return Envelope.from_dict(await handle.synthetic.remote(method, *args))
             return Envelope.from_dict(await getattr(handle, method).remote(*args))
 
         return await self._runtime.guards[service].call(invoke, idempotent=idempotent)
@@ -112,7 +128,14 @@ class GatewayService(ServiceReplica):
         policy = GuardPolicy.from_settings(
             settings.absorption, timeout_s=options.edge_timeout_s, retries=options.retries, backoff_s=options.backoff_s
         )
-        super().__init__("gateway", settings=settings, guard_policy=policy, downstream=DOWNSTREAM)
+        receipts = dataclasses.replace(policy, timeout_s=options.receipt_timeout_s, retries=0)
+        super().__init__(
+            "gateway",
+            settings=settings,
+            guard_policy=policy,
+            edge_policies={"notifications": receipts},  # a slow notifications service must not hold an order
+            downstream=DOWNSTREAM,
+        )
         self.log = RequestLog(options.recent_requests)
         self.shop = HandleShop(self)
 
@@ -160,9 +183,20 @@ class GatewayService(ServiceReplica):
 
         async def place(_: FaultDraw) -> Envelope:
             request = parse(PlaceOrder, payload)
-            return await Pipeline(self.shop).run(request.model_dump())
+            control = self.runtime.control
+            if not control.feature_on(NEW_ORDERS):
+                self.runtime.skip(NEW_ORDERS)
+                return refused_order(control.tier.value, self.options.retry_after_s)
+            tier_allows, flag_on = control.feature_on(ORDER_RECEIPTS), control.flag_on("gateway", RECEIPTS_FLAG)
+            skip = receipt_skip(tier_allows, flag_on, control.tier.value)
+            if skip is not None:
+                self.runtime.skip(skip[0])
+            pipeline = Pipeline(self.shop, skip_receipt=skip[1] if skip is not None else None)
+            return await pipeline.run(request.model_dump())
 
         envelope = await self.runtime.run_async("place_order", place)
+        if is_synthetic() or not self.runtime.control.flag_on("gateway", "analytics"):
+            return envelope  # the request log is the gateway's analytics
         body = envelope.body if isinstance(envelope.body, dict) else {}
         order = body.get("order") if isinstance(body.get("order"), dict) else None
         self.log.record(

@@ -2,13 +2,16 @@
 
 Each step is timed and reported as ``{step, status, latency_ms, error?}`` with status ``ok``,
 ``failed``, ``degraded``, ``shed`` or ``skipped``. Rules:
-- order creation fails: nothing else runs; the pipeline fails with that step's status code.
+- order creation fails: nothing else runs; the pipeline fails with that step's status code
+  (refused by the orders' tier: the answer stays shed, with its ``Retry-After``).
 - payment fails: the order is cancelled, stock and receipt are skipped, the pipeline fails.
   A captured payment confirms the order (a failed confirmation degrades the step).
 - stock refused (409 insufficient, 404 unknown SKU, 422): the payment is refunded and the
   order cancelled; the pipeline fails. Inventory unavailable (5xx, guard refusal): the step
   is ``degraded`` and the order stands — it is paid and confirmed, stock is reconciled later.
-- the receipt is non-critical: a failure or a shed message never fails the order.
+- the receipt is non-critical: a failure or a shed message never fails the order; with
+  ``skip_receipt`` (why: degradation tier minimal or above, or the flag ``gateway.receipts`` off,
+  see ``receipt_skip``) it is ``skipped`` with that reason and notifications is not called.
 The shop is reached through ``Shop`` (guarded DeploymentHandle calls in production, fakes in tests).
 """
 
@@ -18,9 +21,22 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, Protocol
 
+from aref.absorption.degradation import ORDER_RECEIPTS
 from services.base.envelope import Envelope
 
 STEPS = ("create_order", "process_payment", "reserve_stock", "send_receipt")
+RECEIPTS_FLAG = "receipts"
+"""The gateway's flag kind that, off, skips the receipt (``gateway.receipts``)."""
+
+
+def receipt_skip(tier_allows: bool, flag_on: bool, tier: str) -> tuple[str, str] | None:
+    """Why an order goes without its receipt, as ``(skipped counter, reason)``: the tier first, then
+    the flag; None: the receipt is sent."""
+    if not tier_allows:
+        return ORDER_RECEIPTS, f"degradation tier {tier}: receipts off"
+    if not flag_on:
+        return RECEIPTS_FLAG, f"flag gateway.{RECEIPTS_FLAG} off"
+    return None
 
 
 class Shop(Protocol):
@@ -36,8 +52,11 @@ class Shop(Protocol):
 class Pipeline:
     """One run of the pipeline for one order request."""
 
-    def __init__(self, shop: Shop, timer: Callable[[], float] = time.perf_counter) -> None:
+    def __init__(
+        self, shop: Shop, timer: Callable[[], float] = time.perf_counter, *, skip_receipt: str | None = None
+    ) -> None:
         self._shop = shop
+        self._skip_receipt = skip_receipt
         self._timer = timer
         self._steps: list[dict[str, Any]] = []
         self._parts: dict[str, Any] = {"order": None, "payment": None, "stock": None, "notification": None}
@@ -77,7 +96,11 @@ class Pipeline:
             return self._finish(started, reserved)
         if not reserved.ok:
             self._degrade("reserve_stock", reserved.error or "inventory unavailable")
-        await self._receipt(request, self._parts["order"])
+        if self._skip_receipt is None:
+            await self._receipt(request, self._parts["order"])
+        else:
+            reason = self._skip_receipt
+            self._steps.append({"step": "send_receipt", "status": "skipped", "latency_ms": 0.0, "reason": reason})
         return self._finish(started, None)
 
     async def _receipt(self, request: Mapping[str, Any], order: Mapping[str, Any]) -> None:
@@ -136,4 +159,16 @@ class Pipeline:
         }
         if failure is None:
             return Envelope(201, body)
-        return Envelope(failure.status, {**body, "error": failure.error})
+        # a step its service refused by a tier or flag (shed) keeps shed and its Retry-After: no failure
+        return Envelope(failure.status, {**body, "error": failure.error}, failure.headers, shed=failure.shed)
+
+
+def refused_order(tier: str, retry_after_s: int) -> Envelope:
+    """The answer to a new order while the degradation tier switches new orders off: 503 + Retry-After."""
+    body = {
+        "error": f"new orders are refused at degradation tier {tier}; retry after {retry_after_s} s",
+        "status": "refused",
+        "tier": tier,
+        "retry_after_s": retry_after_s,
+    }
+    return Envelope(503, body, {"Retry-After": str(retry_after_s)}, shed=True)

@@ -6,6 +6,13 @@ GET /inventory/reservations/{id}, POST /inventory/replenish, POST /inventory/adj
 POST /inventory/sweep, GET /inventory/movements, GET /inventory/catalog, GET /inventory/stats.
 Handle methods: ``reserve_stock``, ``release_stock``, ``get_stock`` (+ ``apply_faults``,
 ``whoami``, ``health``). The catalog comes from the builder args (created if missing).
+
+The inventory's degradation tier refuses, with 503 and ``Retry-After`` (``InventoryArgs.retry_after_s``),
+the operations of ``TIER_GATES``: the summary and the expiry sweep from reduced, the stock list,
+the catalog and the movements from minimal; from reduced on a reservation that leaves a SKU low
+orders no restock (the answer's ``restock_deferred`` names the SKUs). Reserving, releasing and
+committing stock, reading one SKU or reservation (the order pipeline's core, kept for orders already
+accepted in emergency too) and replenishing or adjusting (an operator's remedy) always run.
 """
 
 from typing import Any
@@ -16,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ray import serve
 from ray.serve import Application
 
+from aref.absorption.degradation import STOCK_LISTINGS, STOCK_REPORTS, STOCK_RESTOCK, STOCK_SWEEP
 from aref.errors import InvalidInputError
 from services.base.envelope import Envelope
 from services.base.replica import ServiceReplica, create_api, parse, respond
@@ -38,6 +46,16 @@ DEFAULT_CATALOG = [
 ]
 
 
+TIER_GATES = {
+    "inventory_stats": STOCK_REPORTS,
+    "sweep": STOCK_SWEEP,
+    "list_stock": STOCK_LISTINGS,
+    "catalog": STOCK_LISTINGS,
+    "movements": STOCK_LISTINGS,
+}
+"""Operation -> the tier feature it needs (``ReplicaRuntime.gate``)."""
+
+
 class InventoryArgs(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -45,6 +63,7 @@ class InventoryArgs(BaseModel):
     reservation_ttl_s: float = Field(300.0, gt=0, le=MAX_TTL_S)
     restock_below: int = Field(100, ge=0, description="0 disables automatic restocking")
     restock_quantity: int = Field(1_000, ge=1)
+    retry_after_s: int = Field(10, ge=1, le=3600)
 
 
 class Line(BaseModel):
@@ -87,13 +106,16 @@ api = create_api("AREF inventory")
 @serve.deployment(name="inventory", ray_actor_options={"num_cpus": 0.05}, health_check_period_s=1)
 @serve.ingress(api)
 class InventoryService(ServiceReplica):
-    def __init__(self, args: dict[str, Any] | None = None) -> None:
+    def __init__(self, args: dict[str, Any] | None = None, **replica: Any) -> None:
+        """``replica``: the base's parts (settings, link, clock, store, identity) where Serve gives none (tests)."""
         options = InventoryArgs.model_validate(args or {})
-        super().__init__("inventory")
+        super().__init__("inventory", **replica)
+        self.runtime.gate(TIER_GATES, options.retry_after_s)
         restock = RestockPolicy(options.restock_below, options.restock_quantity) if options.restock_below else None
         self.stockroom = Stockroom(self.store, self.clock, restock=restock)
         self.ttl_s = options.reservation_ttl_s
         self.stockroom.ensure_catalog(item.model_dump() for item in options.catalog)
+        self.stockroom.index_holds()
 
     async def reserve_stock(self, payload: dict[str, Any]) -> dict[str, Any]:
         return (await self._reserve(payload)).to_dict()
@@ -109,7 +131,7 @@ class InventoryService(ServiceReplica):
         def stock(_: object) -> Any:
             return self.stockroom.stock(sku) if sku else {"stock": self.stockroom.catalog()}
 
-        return respond(await self.runtime.run("get_stock", stock))
+        return respond(await self.runtime.run("get_stock" if sku else "list_stock", stock))
 
     @api.get("/stock/{sku}")
     async def http_stock_one(self, sku: str) -> JSONResponse:
@@ -164,8 +186,14 @@ class InventoryService(ServiceReplica):
     async def _reserve(self, payload: Any) -> Envelope:
         def reserve(_: object) -> dict[str, Any]:
             request = parse(Reserve, payload)
-            held = self.stockroom.reserve(request.order_id, request.lines(), ttl_s=request.ttl_s or self.ttl_s)
-            return {"order_id": request.order_id, "reservations": held, "count": len(held)}
+            deferred: list[str] = []
+            defer = None if self.runtime.control.feature_on(STOCK_RESTOCK) else deferred.append
+            ttl_s = request.ttl_s or self.ttl_s
+            held = self.stockroom.reserve(request.order_id, request.lines(), ttl_s=ttl_s, defer_restock=defer)
+            for _sku in deferred:
+                self.runtime.skip(STOCK_RESTOCK)
+            answer = {"order_id": request.order_id, "reservations": held, "count": len(held)}
+            return {**answer, "restock_deferred": deferred} if deferred else answer
 
         return await self.runtime.run("reserve_stock", reserve, status=201)
 

@@ -4,15 +4,19 @@ Per SKU (collection ``stock``): ``on_hand`` units and ``reserved`` units, with
 ``0 <= reserved <= on_hand``; ``available = on_hand - reserved``. A reservation
 (collection ``reservations``) is ``held`` until it is released, committed (the units leave
 ``on_hand``) or expires; an expired reservation gives its units back on the next touch of
-its SKU (reserve, stock read) or on ``sweep``. Every state change of a reservation is one
+its SKU (reserve, stock read) or on ``sweep``, found through the index of holds by expiry
+(``holds.py``), so a touch reads the due holds only and an order costs the same however many
+reservations are held. Every state change of a reservation is one
 atomic ``Store.update`` that decides who returns the units, so an expiry and a release racing
 on two replicas return them once. Every stock change appends to ``stock_movements``. With a
-``RestockPolicy`` a reservation that leaves a SKU low orders more units (a long demo never runs dry).
+``RestockPolicy`` a reservation that leaves a SKU low orders more units (a long demo never runs dry),
+unless the caller defers restocking (``defer_restock``, the degradation tier's ``stock_restock``):
+then the next reservation of that SKU that restocks orders them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +25,7 @@ from aref.errors import ConflictError, InvalidInputError, NotFoundError
 from aref.store import Store
 from services.base import checks
 from services.base.checks import DEFAULT_IDS, IdFactory
+from services.inventory.holds import Holds
 
 STOCK = "stock"
 RESERVATIONS = "reservations"
@@ -49,6 +54,7 @@ class Stockroom:
         self._store = store
         self._clock = clock
         self._ids = ids
+        self._holds = Holds(store)
         self.restock = restock
 
     def ensure_catalog(self, items: Iterable[Mapping[str, Any]]) -> int:
@@ -78,13 +84,25 @@ class Stockroom:
         return [self._view(s) for s in self._store.list(STOCK)]
 
     def stock(self, sku: str) -> dict[str, Any]:
-        self._expire(self._store.list(RESERVATIONS, where={"sku": sku, "status": "held"}))
+        self._expire_due(sku)
         return self._view(self._require(sku))
 
+    def index_holds(self) -> int:
+        """Put every held reservation in the index of holds (once at start: a store written before the
+        index existed has holds that would otherwise never expire); returns how many are held."""
+        return self._holds.rebuild(self._store.list(RESERVATIONS, where={"status": "held"}))
+
     def reserve(
-        self, order_id: str, items: Sequence[Mapping[str, Any]], *, ttl_s: float = DEFAULT_TTL_S
+        self,
+        order_id: str,
+        items: Sequence[Mapping[str, Any]],
+        *,
+        ttl_s: float = DEFAULT_TTL_S,
+        defer_restock: Callable[[str], None] | None = None,
     ) -> list[dict[str, Any]]:
-        """Hold units of every line (``{sku, quantity}``) for ``order_id``: all lines or none."""
+        """Hold units of every line (``{sku, quantity}``) for ``order_id``: all lines or none.
+
+        With ``defer_restock`` a SKU left low orders no restock; the callable is told the SKU instead."""
         order = checks.text("order_id", order_id, max_length=64)
         if isinstance(ttl_s, bool) or not isinstance(ttl_s, (int, float)) or not 0 < ttl_s <= MAX_TTL_S:
             raise InvalidInputError("ttl_s", f"must be > 0 and <= {MAX_TTL_S:g}")
@@ -100,7 +118,7 @@ class Stockroom:
         held: list[dict[str, Any]] = []
         try:
             for sku, quantity in lines:
-                held.append(self._reserve_one(order, sku, quantity, float(ttl_s)))
+                held.append(self._reserve_one(order, sku, quantity, float(ttl_s), defer_restock))
         except BaseException:
             for reservation in held:
                 self.release(reservation["id"], reason="rolled back: another line failed")
@@ -143,7 +161,7 @@ class Stockroom:
 
     def sweep(self) -> int:
         """Expire every held reservation past its TTL; returns how many expired."""
-        return self._expire(self._store.list(RESERVATIONS, where={"status": "held"}))
+        return sum(self._expire_due(stock["sku"]) for stock in self._store.list(STOCK))
 
     def movements(self, *, sku: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
         """Stock movements, newest first."""
@@ -166,8 +184,10 @@ class Stockroom:
             "movements": len(self._store.list(MOVEMENTS)),
         }
 
-    def _reserve_one(self, order_id: str, sku: str, quantity: int, ttl_s: float) -> dict[str, Any]:
-        self.stock(sku)  # touch: expired holds on this SKU give their units back first
+    def _reserve_one(
+        self, order_id: str, sku: str, quantity: int, ttl_s: float, defer_restock: Callable[[str], None] | None
+    ) -> dict[str, Any]:
+        self._expire_due(sku)  # touch: expired holds on this SKU give their units back first
 
         def change(current: dict[str, Any] | None) -> dict[str, Any]:
             if current is None:
@@ -190,10 +210,14 @@ class Stockroom:
             "expires_at": now + ttl_s,
             "ended_at": None,
         }
+        self._holds.add(reservation)  # first: an index entry without its reservation is dropped when due
         self._store.put(RESERVATIONS, reservation["id"], reservation)
         self._move(sku, "reserve", quantity, f"order {order_id}", reservation["id"])
         if self.restock is not None and stock["on_hand"] - stock["reserved"] < self.restock.below:
-            self.replenish(sku, self.restock.quantity, reason="auto restock")
+            if defer_restock is not None:
+                defer_restock(sku)
+            else:
+                self.replenish(sku, self.restock.quantity, reason="auto restock")
         return reservation
 
     def _end(self, reservation_id: str, status: str, *, sweep_on_conflict: bool) -> dict[str, Any]:
@@ -216,13 +240,19 @@ class Stockroom:
                 self.sweep()
             raise
         assert stored is not None
+        self._holds.remove(stored)
         return stored
 
-    def _expire(self, held: Iterable[dict[str, Any]]) -> int:
+    def _expire_due(self, sku: str) -> int:
+        """Expire the held reservations of ``sku`` past their TTL, read from the index of holds."""
         now = self._clock.now()
         expired = 0
-        for reservation in held:
-            if reservation["status"] != "held" or now < reservation["expires_at"]:
+        for entry in self._holds.due(sku, now):
+            reservation = self._store.get(RESERVATIONS, entry["reservation_id"])
+            if reservation is None or reservation["status"] != "held":
+                self._holds.drop(entry)
+                continue
+            if now < reservation["expires_at"]:
                 continue
             try:
                 ended = self._end(reservation["id"], "expired", sweep_on_conflict=False)

@@ -40,6 +40,10 @@ def _never(attempt: int) -> bool:
     return False
 
 
+def _primary(channel: str) -> tuple[str, str]:
+    return "primary", channel
+
+
 class Dispatcher:
     def __init__(
         self, store: Store, clock: Clock, retry: RetryPolicy | None = None, ids: IdFactory = DEFAULT_IDS
@@ -61,18 +65,25 @@ class Dispatcher:
         order_id: str | None = None,
         flags: Mapping[str, bool] | None = None,
         attempt_fails: Callable[[int], bool] = _never,
+        floor: Priority = Priority.LOW,
+        retries: bool = True,
+        route: Callable[[str], tuple[str, str]] = _primary,
     ) -> dict[str, Any]:
-        """Deliver one message (text, or a template with params); returns its record."""
-        kind = checks.choice("channel", channel, CHANNELS)
+        """Deliver one message (text, or a template with params); returns its record.
+
+        ``floor`` and ``retries`` are what the degradation tier allows (``policy.tier_floor``);
+        ``route`` maps the channel asked for to ``(route, channel used)`` (``policy.route_channel``)."""
+        asked = checks.choice("channel", channel, CHANNELS)
+        routed, kind = route(asked)
         to = checks.text("recipient", recipient)
         rank = Priority.parse(priority)
         body = self._body(message, template, params or {})
-        level = effective_level(self.manual_level(), flags or {})
+        level = max(effective_level(self.manual_level(), flags or {}), floor, key=lambda p: p.rank)
         attempts: list[dict[str, Any]] = []
         status = "shed"
         if not is_shed(rank, level):
             status = "failed"
-            for n in range(1, self.retry.max_attempts + 1):
+            for n in range(1, (self.retry.max_attempts if retries else 1) + 1):
                 ok = not attempt_fails(n)
                 attempts.append({"attempt": n, "delay_s": self.retry.delay_before(n), "ok": ok})
                 if ok:
@@ -81,6 +92,7 @@ class Dispatcher:
         record: dict[str, Any] = {
             "id": self._ids("NTF"),
             "channel": kind,
+            "route": routed,
             "recipient": to,
             "priority": rank.value,
             "template": template,
@@ -102,6 +114,9 @@ class Dispatcher:
         *,
         flags: Mapping[str, bool] | None = None,
         attempt_fails: Callable[[int], bool] = _never,
+        floor: Priority = Priority.LOW,
+        retries: bool = True,
+        route: Callable[[str], tuple[str, str]] = _primary,
     ) -> dict[str, Any]:
         """Send each message independently; an invalid one is reported, not fatal to the others."""
         if not messages:
@@ -122,6 +137,9 @@ class Dispatcher:
                     order_id=item.get("order_id"),
                     flags=flags,
                     attempt_fails=attempt_fails,
+                    floor=floor,
+                    retries=retries,
+                    route=route,
                 )
             except (InvalidInputError, NotFoundError) as exc:
                 field = exc.field if isinstance(exc, InvalidInputError) else exc.kind
@@ -142,12 +160,13 @@ class Dispatcher:
         self._store.put(SETTINGS, "shed_level", {"level": wanted.value, "reason": reason, "at": self._clock.now()})
         return self.shed_status({})
 
-    def shed_status(self, flags: Mapping[str, bool]) -> dict[str, Any]:
+    def shed_status(self, flags: Mapping[str, bool], floor: Priority = Priority.LOW) -> dict[str, Any]:
         manual = self.manual_level()
-        effective = effective_level(manual, flags)
+        effective = max(effective_level(manual, flags), floor, key=lambda p: p.rank)
         return {
             "manual": manual.value,
             "from_flags": flag_shed_level(flags).value,
+            "from_tier": floor.value,
             "effective": effective.value,
             "shed_priorities": [p.value for p in Priority if is_shed(p, effective)],
         }

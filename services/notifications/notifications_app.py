@@ -7,9 +7,13 @@ GET /notifications/history, GET /notifications/stats. Handle methods: ``send_not
 
 An error fault on this service hits delivery attempts (each retried with backoff); a message
 that fails every attempt answers 502, a shed one 200, a delivered one 201. Shedding follows
-the operator's level and the service's feature flags (pulled from adaptation).
+the operator's level, the service's feature flags (pulled from adaptation) and its degradation
+tier (pulled from absorption: reduced sheds ``low`` and stops retrying, minimal sheds ``normal``).
+Adaptation's traffic weights for notifications route each message: ``backup`` sends it on its
+channel's fallback (``policy.FALLBACK_CHANNEL``); the record names the route.
 """
 
+import random
 from typing import Any, Literal
 
 from fastapi import Query
@@ -18,11 +22,19 @@ from pydantic import BaseModel, ConfigDict, Field
 from ray import serve
 from ray.serve import Application
 
+from aref.absorption.degradation import NOTIFICATION_RETRIES
 from services.base.envelope import Envelope
 from services.base.faults import FaultDraw
 from services.base.replica import ServiceReplica, create_api, parse, respond
 from services.notifications.dispatcher import Dispatcher
-from services.notifications.policy import RetryPolicy
+from services.notifications.policy import (
+    SHED_BY_OPERATOR,
+    Priority,
+    RetryPolicy,
+    route_channel,
+    shed_cause,
+    tier_floor,
+)
 
 Channel = Literal["email", "sms", "push", "webhook"]
 Level = Literal["low", "normal", "high", "critical"]
@@ -90,13 +102,17 @@ class NotificationsService(ServiceReplica):
     @api.get("/shed-level")
     async def http_shed_level(self) -> JSONResponse:
         flags = self.runtime.control.flags
-        return respond(await self.runtime.run("shed_level", lambda _: self.dispatcher.shed_status(flags)))
+        return respond(
+            await self.runtime.run(
+                "shed_level", lambda _: self.dispatcher.shed_status(flags, tier_floor(self.runtime.control.feature_on))
+            )
+        )
 
     @api.post("/shed-level")
     async def http_set_shed_level(self, body: ShedLevel) -> JSONResponse:
         def set_level(_: object) -> dict[str, Any]:
             self.dispatcher.set_shed_level(body.level, reason=body.reason)
-            return self.dispatcher.shed_status(self.runtime.control.flags)
+            return self.dispatcher.shed_status(self.runtime.control.flags, tier_floor(self.runtime.control.feature_on))
 
         return respond(await self.runtime.run("set_shed_level", set_level))
 
@@ -140,7 +156,9 @@ class NotificationsService(ServiceReplica):
                 order_id=request.order_id,
                 flags=self.runtime.control.flags,
                 attempt_fails=draw.fails,
+                **self._controls(),
             )
+            self._count_skipped(record)
             status = {"delivered": 201, "shed": 200}.get(record["status"], 502)
             body = (
                 record
@@ -151,11 +169,39 @@ class NotificationsService(ServiceReplica):
 
         return await self.runtime.run("send_notification", send, absorb_errors=True)
 
+    def _count_skipped(self, record: dict[str, Any]) -> None:
+        """The replica's own count of work not done: a shed message by its cause, a retry the tier forbade."""
+        tier = self._controls()
+        if record["status"] == "shed":
+            priority = Priority(record["priority"])
+            manual = self.dispatcher.manual_level()
+            cause = shed_cause(priority, manual, self.runtime.control.flags, tier["floor"])
+            self.runtime.skip(cause or SHED_BY_OPERATOR)
+        elif record["status"] == "failed" and not tier["retries"]:
+            self.runtime.skip(NOTIFICATION_RETRIES)
+
+    def _controls(self) -> dict[str, Any]:
+        """What the controls in force allow: the shed floor and retries (the tier), the route (the weights)."""
+        feature_on = self.runtime.control.feature_on
+        floor: Priority = tier_floor(feature_on)
+        traffic = dict(self.runtime.control.traffic)
+
+        def route(channel: str) -> tuple[str, str]:
+            return route_channel(channel, traffic, random.random())
+
+        return {"floor": floor, "retries": feature_on(NOTIFICATION_RETRIES), "route": route}
+
     async def _batch(self, messages: Any) -> Envelope:
         def batch(draw: FaultDraw) -> dict[str, Any]:
             request = parse(Batch, {"messages": messages})
             flags = self.runtime.control.flags
-            return self.dispatcher.send_batch(request.messages, flags=flags, attempt_fails=draw.fails)
+            answer = self.dispatcher.send_batch(
+                request.messages, flags=flags, attempt_fails=draw.fails, **self._controls()
+            )
+            for record in answer["results"]:
+                if record["status"] != "invalid":
+                    self._count_skipped(record)
+            return answer
 
         return await self.runtime.run("send_batch", batch, absorb_errors=True)
 

@@ -2,24 +2,44 @@
 
 Priorities are ordered ``low < normal < high < critical``. A shed level is the lowest
 priority still delivered (``low`` = nothing shed; ``critical`` is never shed). The effective
-level is the stricter of the operator's level and the one feature flags imply: each
-non-critical flag of the service adaptation (or a human) switched off is one step of graceful
+level is the stricter of the operator's level and the one feature flags imply: each of its four
+optional flags (``NOTIFICATION_SHEDDING_KINDS``) adaptation (or a human) switched off is one step of graceful
 degradation (none -> keep all, 1-2 off -> drop ``low``, 3 -> drop ``normal``, 4 -> drop ``high``).
+The degradation tier adds a floor (``tier_floor``): reduced sheds ``low``, minimal ``normal``
+too, and from reduced on a message is attempted once (``notification_retries`` off).
+Traffic weights pick a message's route (``route_channel``): ``primary`` sends on the channel asked
+for, ``backup`` on that channel's fallback (``FALLBACK_CHANNEL``).
 Retry delays are exponential (``base * factor**n``, capped), computed, never slept.
 """
 
 from __future__ import annotations
 
 import string
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from aref.absorption.degradation import LOW_PRIORITY_NOTIFICATIONS, NORMAL_PRIORITY_NOTIFICATIONS
+from aref.adaptation.feature_flags import NOTIFICATION_SHEDDING_KINDS
 from aref.errors import InvalidInputError
 
 CHANNELS: tuple[str, ...] = ("email", "sms", "push", "webhook")
-NON_CRITICAL_FLAGS: tuple[str, ...] = ("analytics", "recommendations", "search", "experimental")
+
+
+FALLBACK_CHANNEL: Mapping[str, str] = {"email": "sms", "sms": "email", "push": "email", "webhook": "email"}
+
+
+def route_channel(channel: str, traffic: Mapping[str, int], u: float) -> tuple[str, str]:
+    """``(route, channel)`` for a message asked on ``channel``: the draw ``u`` in [0, 1) falls in the
+    ``primary`` or ``backup`` weight (adaptation's traffic for notifications; none: all primary)."""
+    if not 0 <= u < 1:
+        raise InvalidInputError("u", "must be in [0, 1)")
+    primary = max(int(traffic.get("primary", 0)), 0)
+    backup = max(int(traffic.get("backup", 0)), 0)
+    if primary + backup == 0 or u * (primary + backup) < primary:
+        return "primary", channel
+    return "backup", FALLBACK_CHANNEL.get(channel, channel)
 
 
 class Priority(StrEnum):
@@ -53,7 +73,7 @@ SHED_BY_FLAGS_OFF: tuple[Priority, ...] = (
 def flag_shed_level(flags: Mapping[str, bool], service: str = "notifications") -> Priority:
     """The shed level implied by the service's flags (``"<service>.<kind>"`` or ``"<kind>"`` names)."""
     off = 0
-    for kind in NON_CRITICAL_FLAGS:
+    for kind in NOTIFICATION_SHEDDING_KINDS:
         enabled = flags.get(f"{service}.{kind}", flags.get(kind, True))
         off += not enabled
     return SHED_BY_FLAGS_OFF[off]
@@ -61,6 +81,32 @@ def flag_shed_level(flags: Mapping[str, bool], service: str = "notifications") -
 
 def effective_level(manual: Priority, flags: Mapping[str, bool], service: str = "notifications") -> Priority:
     return max(manual, flag_shed_level(flags, service), key=lambda p: p.rank)
+
+
+def tier_floor(feature_on: Callable[[str], bool]) -> Priority:
+    """The lowest priority the degradation tier still lets through (``feature_on`` asks the tier)."""
+    if not feature_on(NORMAL_PRIORITY_NOTIFICATIONS):
+        return Priority.HIGH
+    if not feature_on(LOW_PRIORITY_NOTIFICATIONS):
+        return Priority.NORMAL
+    return Priority.LOW
+
+
+SHED_BY_FLAGS = "shed_by_flags"
+SHED_BY_TIER = "shed_by_tier"
+SHED_BY_OPERATOR = "shed_by_operator"
+
+
+def shed_cause(priority: Priority, manual: Priority, flags: Mapping[str, bool], floor: Priority) -> str | None:
+    """What shed a message of ``priority`` (flags first, then the tier, then the operator); None if kept."""
+    for cause, level in (
+        (SHED_BY_FLAGS, flag_shed_level(flags)),
+        (SHED_BY_TIER, floor),
+        (SHED_BY_OPERATOR, manual),
+    ):
+        if is_shed(priority, level):
+            return cause
+    return None
 
 
 def is_shed(priority: Priority, level: Priority) -> bool:

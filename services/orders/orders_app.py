@@ -5,6 +5,11 @@ GET /orders, GET /orders/{id}, POST /orders/{id}/confirm | cancel | fulfill,
 GET /orders/audit/log, GET /orders/stats/summary. Handle methods (for the gateway):
 ``create_order``, ``confirm_order``, ``cancel_order``, ``get_order``, plus the base's
 ``apply_faults``, ``whoami`` and ``health``; each returns an ``Envelope.to_dict()``.
+
+The orders' degradation tier (pulled each tick) refuses, with 503 and ``Retry-After``
+(``OrdersArgs.retry_after_s``), the operations of ``TIER_GATES``: the summary from reduced, the
+listing, the audit log and fulfilment from minimal, new orders in emergency. Getting, confirming
+and cancelling an order (what the gateway's pipeline needs for orders already accepted) always run.
 """
 
 from typing import Any
@@ -15,13 +20,25 @@ from pydantic import BaseModel, ConfigDict, Field
 from ray import serve
 from ray.serve import Application
 
+from aref.absorption.degradation import NEW_ORDERS, ORDER_FULFILMENT, ORDER_LISTINGS, ORDER_REPORTS
 from services.base.envelope import Envelope
 from services.base.replica import ServiceReplica, create_api, parse, respond
 from services.orders.book import OrderBook
 
+TIER_GATES = {
+    "order_stats": ORDER_REPORTS,
+    "list_orders": ORDER_LISTINGS,
+    "audit_log": ORDER_LISTINGS,
+    "fulfill_order": ORDER_FULFILMENT,
+    "create_order": NEW_ORDERS,
+}
+"""Operation -> the tier feature it needs (``ReplicaRuntime.gate``)."""
+
 
 class OrdersArgs(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+    retry_after_s: int = Field(10, ge=1, le=3600)
 
 
 class Line(BaseModel):
@@ -51,9 +68,11 @@ api = create_api("AREF orders")
 @serve.deployment(name="orders", ray_actor_options={"num_cpus": 0.05}, health_check_period_s=1)
 @serve.ingress(api)
 class OrdersService(ServiceReplica):
-    def __init__(self, args: dict[str, Any] | None = None) -> None:
-        OrdersArgs.model_validate(args or {})
-        super().__init__("orders")
+    def __init__(self, args: dict[str, Any] | None = None, **replica: Any) -> None:
+        """``replica``: the base's parts (settings, link, clock, store, identity) where Serve gives none (tests)."""
+        options = OrdersArgs.model_validate(args or {})
+        super().__init__("orders", **replica)
+        self.runtime.gate(TIER_GATES, options.retry_after_s)
         self.book = OrderBook(self.store, self.clock)
 
     async def create_order(self, payload: dict[str, Any]) -> dict[str, Any]:

@@ -7,7 +7,12 @@ POST /payments/providers/reset, GET /payments/stats/summary. Handle methods:
 
 An error fault on this service hits provider attempts, not whole requests: each attempt
 draws its own fate, so failover is exercised; a payment no provider captured answers 502.
+A fault targeting one provider (``provider: stripe-sim``) hits only the attempts at that provider.
 Provider routing follows adaptation's traffic weights for ``payments`` (routes == providers).
+The payments' degradation tier refuses, with 503 and ``Retry-After`` (``PaymentsArgs.retry_after_s``),
+the operations of ``TIER_GATES``: the summary and the settlement batch from reduced, the listing
+from minimal. Processing, refunding and getting a payment (the order pipeline's core, kept for orders
+already accepted in emergency too) and the providers' health and reset (an operator's remedy) always run.
 """
 
 import random
@@ -19,11 +24,19 @@ from pydantic import BaseModel, ConfigDict, Field
 from ray import serve
 from ray.serve import Application
 
+from aref.absorption.degradation import PAYMENT_LISTINGS, PAYMENT_REPORTS, PAYMENT_SETTLEMENT
 from services.base.envelope import Envelope
 from services.base.faults import FaultDraw
 from services.base.replica import ServiceReplica, create_api, parse, respond
 from services.payments.ledger import PaymentLedger
 from services.payments.providers import ProviderBoard, ProviderPolicy
+
+TIER_GATES = {
+    "payment_stats": PAYMENT_REPORTS,
+    "settle": PAYMENT_SETTLEMENT,
+    "list_payments": PAYMENT_LISTINGS,
+}
+"""Operation -> the tier feature it needs (``ReplicaRuntime.gate``)."""
 
 
 class PaymentsArgs(BaseModel):
@@ -31,6 +44,7 @@ class PaymentsArgs(BaseModel):
 
     provider_failure_threshold: int = Field(3, ge=1, le=100)
     provider_cooldown_s: float = Field(30.0, gt=0, le=3600)
+    retry_after_s: int = Field(10, ge=1, le=3600)
 
 
 class ProcessPayment(BaseModel):
@@ -54,9 +68,11 @@ api = create_api("AREF payments")
 @serve.deployment(name="payments", ray_actor_options={"num_cpus": 0.05}, health_check_period_s=1)
 @serve.ingress(api)
 class PaymentsService(ServiceReplica):
-    def __init__(self, args: dict[str, Any] | None = None) -> None:
+    def __init__(self, args: dict[str, Any] | None = None, **replica: Any) -> None:
+        """``replica``: the base's parts (settings, link, clock, store, identity) where Serve gives none (tests)."""
         options = PaymentsArgs.model_validate(args or {})
-        super().__init__("payments")
+        super().__init__("payments", **replica)
+        self.runtime.gate(TIER_GATES, options.retry_after_s)
         policy = ProviderPolicy(options.provider_failure_threshold, options.provider_cooldown_s)
         self.ledger = PaymentLedger(self.store, self.clock, ProviderBoard(self.store, self.clock, policy=policy))
 
@@ -122,7 +138,7 @@ class PaymentsService(ServiceReplica):
                 currency=request.currency,
                 traffic=self.runtime.control.traffic,
                 u=random.random(),
-                provider_fails=draw.fails,
+                provider_fails=draw.fails_on,
             )
             if payment["status"] == "failed":
                 return Envelope(502, payment)

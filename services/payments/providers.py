@@ -20,9 +20,10 @@ from typing import Any
 from aref.clock import Clock
 from aref.errors import InvalidInputError, NotFoundError
 from aref.store import Store
+from chaos.faults import ALTERNATIVES
 from services.base import checks
 
-PROVIDERS: tuple[str, ...] = ("stripe-sim", "adyen-sim", "paypal-sim")
+PROVIDERS: tuple[str, ...] = ALTERNATIVES["payments"]
 ROUTE_ALIASES: Mapping[str, int] = {"primary": 0, "backup": 1}
 HEALTH = "payment_providers"
 

@@ -3,8 +3,10 @@
 It records each service's replica target and runs that many replicas at once, each with an id
 (``{service}-sim-{n}``). A killed replica is replaced at once by one with a new id, as Serve
 replaces a killed replica actor. Fault boards pushed to a service are kept and read back by the
-simulated shop, so a fault acts only once it has reached the fleet. It serves as both the
-``Scaler`` and the ``ReplicaFleet`` port.
+simulated shop, so a fault acts only once it has reached the fleet; a replica whose board holds a
+fault reports itself degraded, as a Serve replica with a fault acting on it does. Its capacity is configurable
+(CPU tokens, free memory, how busy the node is). It serves as both the ``Scaler`` and the
+``ReplicaFleet`` port.
 """
 
 from __future__ import annotations
@@ -12,7 +14,9 @@ from __future__ import annotations
 import itertools
 from collections.abc import Mapping, Sequence
 
-from aref.control.ports import Replica, ReplicaCount
+from aref.adaptation.capacity import ClusterCapacity
+from aref.clock import Clock, SystemClock
+from aref.control.ports import Replica, ReplicaCount, ReplicaHealth
 from aref.errors import InvalidInputError, NotFoundError
 from chaos.faults import FaultBoard
 
@@ -20,7 +24,16 @@ RUNNING = "RUNNING"
 
 
 class SimulatedFleet:
-    def __init__(self, services: Sequence[str], initial: int = 1) -> None:
+    def __init__(
+        self,
+        services: Sequence[str],
+        initial: int = 1,
+        *,
+        clock: Clock | None = None,
+        cpu_tokens: float = 2.0,
+        cpu_per_replica: float = 0.05,
+        memory_free_mb: float = 16_000.0,
+    ) -> None:
         if not services:
             raise InvalidInputError("services", "must not be empty")
         if initial < 0:
@@ -29,6 +42,11 @@ class SimulatedFleet:
         self._ids: dict[str, list[str]] = {s: [] for s in services}
         self._boards: dict[str, FaultBoard] = {s: FaultBoard() for s in services}
         self.killed: list[str] = []
+        self.clock: Clock = clock or SystemClock()
+        self.cpu_tokens = cpu_tokens
+        self.cpu_per_replica = cpu_per_replica
+        self.memory_free_mb = memory_free_mb
+        self.cpu_busy = 0.0
         for service in services:
             self._resize(service, initial)
 
@@ -41,6 +59,17 @@ class SimulatedFleet:
 
     async def replicas(self) -> Mapping[str, ReplicaCount]:
         return {s: self.count(s) for s in self._ids}
+
+    async def capacity(self) -> ClusterCapacity:
+        """Free CPU tokens (``cpu_tokens`` less what the replicas hold), ``memory_free_mb`` and ``cpu_busy``."""
+        held = sum(len(ids) for ids in self._ids.values()) * self.cpu_per_replica
+        return ClusterCapacity(
+            at=self.clock.now(),
+            cpu_free=max(0.0, self.cpu_tokens - held),
+            memory_free_mb=self.memory_free_mb,
+            cpu_busy=self.cpu_busy,
+            cpu_per_replica=dict.fromkeys(self._ids, self.cpu_per_replica),
+        )
 
     # -- ReplicaFleet --------------------------------------------------------------------------
 
@@ -59,6 +88,11 @@ class SimulatedFleet:
         ids[ids.index(replica.replica_id)] = self._new_id(replica.service)
         self.killed.append(replica.replica_id)
         return True
+
+    async def health(self, service: str) -> list[ReplicaHealth]:
+        faulty = bool(self.board(service).faults)
+        status = "degraded" if faulty else "healthy"
+        return [ReplicaHealth(r, status, 1.0 if faulty else 0.0) for r in await self.live(service)]
 
     # -- reads ---------------------------------------------------------------------------------
 

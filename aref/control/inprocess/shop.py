@@ -11,6 +11,8 @@ failed receipt never fails it (``NON_CRITICAL``). Every hop costs ``HOP_MS``; th
 latency is the whole order's. Each visited service records the request (ok unless it failed
 there; the gateway: unless the order failed) in the telemetry of the replica serving it (order
 n -> replica n % replicas); ``flush`` hands a window's records over as replicas push them.
+A synthetic order (``synthetic_order``, the prober's) meets the same faults but is recorded
+nowhere: it is no customer traffic.
 """
 
 from __future__ import annotations
@@ -79,6 +81,7 @@ class SimulatedShop:
         self._replicas = replicas
         self._window_s = window_s
         self._orders = 0
+        self._synthetic = 0
         self._window_start: float | None = None
         self._accumulators: dict[tuple[str, int], TelemetryAccumulator] = {}
 
@@ -100,6 +103,12 @@ class SimulatedShop:
                 self._accumulators[key] = TelemetryAccumulator(visit.service, replica_id, self._window_start)
             self._accumulators[key].record(visit.latency_ms, visit.ok)
         return result
+
+    def synthetic_order(self, board: FaultBoard, now: float) -> SendResult:
+        """The answer one synthetic order gets, leaving the shop's telemetry and order count untouched."""
+        n = self._synthetic
+        self._synthetic += 1
+        return walk(board, now, draw(n), self._replicas, self._path)[0]
 
     def due(self, now: float) -> bool:
         """A window with orders is at least ``window_s`` old."""

@@ -36,7 +36,9 @@ def test_each_tier_disables_strictly_more_and_never_a_critical_feature() -> None
         assert not disabled & set(CRITICAL_FEATURES)
         assert set(enabled_features(tier)) | disabled == {*CRITICAL_FEATURES, *DISABLED_FEATURES[EMERGENCY]}
         previous = disabled
-    assert enabled_features(EMERGENCY) == ("core_api", "auth")
+    assert enabled_features(EMERGENCY) == ("order_status", "health")
+    assert "new_orders" in DISABLED_FEATURES[EMERGENCY]
+    assert "order_receipts" in DISABLED_FEATURES[MINIMAL]
 
 
 @pytest.mark.parametrize(
@@ -126,7 +128,9 @@ def test_escalation_is_immediate_and_published() -> None:
     first, second = sink.events
     assert first.payload["service"] == "gateway"
     assert first.payload["reason"] == "1/4 dependency breakers not closed"
-    assert first.payload["disabled_features"] == ["experimental", "analytics"]
+    assert first.payload["disabled_features"] == []  # the gateway has no optional work reduced switches off
+    assert second.payload["disabled_features"] == ["order_receipts", "new_orders"]
+    assert second.payload["enabled_features"] == ["order_status", "health"]
     assert (first.severity, second.severity) == (Severity.WARNING, Severity.CRITICAL)
     assert [e.correlation_id for e in sink.events] == ["INC-1", "INC-1"]  # the episode keeps its id
     assert mgr.state("gateway").since == T0
@@ -175,10 +179,31 @@ def test_zero_hold_steps_down_at_once_and_a_new_episode_forgets_the_old_id() -> 
 def test_without_a_sink_tiers_still_change() -> None:
     mgr = DegradationManager(("gateway",), FakeClock(T0))
     assert mgr.evaluate("gateway", HealthSignals(alert_severity=Severity.EMERGENCY)) is EMERGENCY
-    assert mgr.states()["gateway"].disabled_features == DISABLED_FEATURES[EMERGENCY]
+    assert mgr.states()["gateway"].disabled_features == ("order_receipts", "new_orders")
 
 
 def test_unknown_service_is_not_found() -> None:
     mgr = DegradationManager(("gateway",), FakeClock(T0))
     with pytest.raises(NotFoundError):
         mgr.evaluate("billing", HealthSignals())
+
+
+def test_a_pinned_tier_holds_against_signals_and_follows_them_at_once_when_lifted() -> None:
+    clock = FakeClock(T0)
+    mgr = DegradationManager(["gateway"], clock)
+
+    assert mgr.pin("gateway", EMERGENCY).tier is EMERGENCY
+    assert mgr.evaluate("gateway", HealthSignals()) is EMERGENCY  # healthy signals do not move a pin
+    assert mgr.pinned() == {"gateway": EMERGENCY}
+
+    mgr.pin("gateway", None)
+    assert mgr.pinned() == {}
+    assert mgr.evaluate("gateway", HealthSignals()) is FULL  # no step-down hold after a lifted pin
+    clock.advance(1)
+    assert mgr.evaluate("gateway", HealthSignals(error_rate=0.2)) is MINIMAL
+    assert mgr.evaluate("gateway", HealthSignals()) is MINIMAL  # the ordinary hold is back
+
+
+def test_pinning_an_unknown_service_is_not_found() -> None:
+    with pytest.raises(NotFoundError):
+        DegradationManager(["gateway"], FakeClock(T0)).pin("nope", REDUCED)

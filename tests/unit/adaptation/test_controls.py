@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from aref.adaptation.capacity import ClusterCapacity
 from aref.adaptation.context import ServiceState
 from aref.adaptation.controls import Controls
 from aref.adaptation.scaling import ScalingPolicy
@@ -10,7 +11,9 @@ from .factories import T0
 
 
 def controls() -> Controls:
-    return Controls(SERVICES, FakeClock(T0), ScalingPolicy(max_replicas=4, cooldown_seconds=30), budget_trigger=0.5)
+    c = Controls(SERVICES, FakeClock(T0), ScalingPolicy(max_replicas=4, cooldown_seconds=30), budget_trigger=0.5)
+    c.autoscaler.set_capacity(ClusterCapacity(T0, cpu_free=2.0, memory_free_mb=16_000, cpu_busy=0.1))
+    return c
 
 
 def test_version_bumps_once_per_commit_with_changes() -> None:
@@ -32,11 +35,11 @@ def test_observed_replica_counts_do_not_bump_the_version() -> None:
 
 def test_state_of_is_what_strategies_see() -> None:
     c = controls()
-    c.flags.set("orders.search", False, actor="auto")
-    c.autoscaler.request("orders", 2, T0, "load")
-    assert c.state_of("orders") == ServiceState(
-        service="orders",
-        optional_flags_on=("orders.analytics", "orders.recommendations", "orders.experimental"),
+    c.flags.set("notifications.search", False, actor="auto")
+    c.autoscaler.request("notifications", 2, T0, "load")
+    assert c.state_of("notifications") == ServiceState(
+        service="notifications",
+        optional_flags_on=("notifications.analytics", "notifications.recommendations", "notifications.experimental"),
         weights={"primary": 100, "backup": 0},
         backup_route="backup",
         replicas=2,

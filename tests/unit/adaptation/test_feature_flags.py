@@ -2,14 +2,15 @@ from __future__ import annotations
 
 import pytest
 
-from aref.adaptation.feature_flags import Actor, FeatureFlag, FeatureFlagManager, FlagChange
+from aref.adaptation.feature_flags import Actor, FeatureFlag, FeatureFlagManager, FlagChange, flag_effect, flag_kinds
 from aref.errors import ConflictError, InvalidInputError, NotFoundError
 from aref.testing import FakeClock
 from aref.topology import SERVICES
 
 from .factories import T0
 
-OPTIONAL = ("analytics", "recommendations", "search", "experimental")
+SHEDDING = ("analytics", "recommendations", "search", "experimental")
+REMOVED = ("recommendations", "search", "experimental", "auth")
 
 
 @pytest.fixture
@@ -22,40 +23,50 @@ def flags(clock: FakeClock) -> FeatureFlagManager:
     return FeatureFlagManager(SERVICES, clock)
 
 
-def test_six_flags_per_service_all_on(flags: FeatureFlagManager) -> None:
-    assert len(flags.flags()) == 30
-    assert [f.name for f in flags.flags("payments")] == [
-        "payments.analytics",
-        "payments.recommendations",
-        "payments.search",
-        "payments.experimental",
-        "payments.core_api",
-        "payments.auth",
+def test_each_service_has_only_the_flags_with_an_effect_all_on(flags: FeatureFlagManager) -> None:
+    assert [f.name for f in flags.flags("payments")] == ["payments.analytics", "payments.core_api"]
+    assert [f.name for f in flags.flags("notifications")] == [
+        "notifications.analytics",
+        "notifications.recommendations",
+        "notifications.search",
+        "notifications.experimental",
+        "notifications.core_api",
     ]
+    assert [f.name for f in flags.flags("gateway")] == ["gateway.analytics", "gateway.receipts", "gateway.core_api"]
+    assert len(flags.flags()) == 2 * (len(SERVICES) - 2) + 3 + 5
     assert all(f.enabled for f in flags.flags())
-    assert [f.kind for f in flags.flags("orders") if f.critical] == ["core_api", "auth"]
+    assert [f.kind for f in flags.flags() if f.critical] == ["core_api"] * len(SERVICES)
 
 
-def test_shed_non_critical_disables_exactly_the_four_optional_flags(
+@pytest.mark.parametrize("kind", REMOVED)
+def test_flags_without_an_effect_do_not_exist(flags: FeatureFlagManager, kind: str) -> None:
+    service = "payments" if kind != "auth" else "notifications"
+    with pytest.raises(NotFoundError) as caught:
+        flags.set(f"{service}.{kind}", False)
+    assert (caught.value.kind, caught.value.key) == ("flag", f"{service}.{kind}")
+    with pytest.raises(NotFoundError):
+        flag_effect(service, kind)
+
+
+def test_shed_non_critical_disables_every_optional_flag_of_the_service(
     flags: FeatureFlagManager, clock: FakeClock
 ) -> None:
     clock.advance(7)
-    changes = flags.shed_non_critical("payments")
-    assert changes == tuple(
-        FlagChange(f"payments.{k}", "payments", False, "shed non-critical load", Actor.AUTO) for k in OPTIONAL
+    assert flags.shed_non_critical("payments") == (
+        FlagChange("payments.analytics", "payments", False, "shed non-critical load", Actor.AUTO),
     )
     assert flags.optional_enabled("payments") == ()
     assert flags.is_enabled("payments.core_api")
-    assert flags.is_enabled("payments.auth")
-    assert flags.get("payments.search").changed_at == T0 + 7
+    assert flags.get("payments.analytics").changed_at == T0 + 7
     assert flags.shed_non_critical("payments") == ()
-    assert flags.optional_enabled("orders") == tuple(f"orders.{k}" for k in OPTIONAL)
+    assert flags.optional_enabled("orders") == ("orders.analytics",)
+    assert [c.flag for c in flags.shed_non_critical("notifications")] == [f"notifications.{k}" for k in SHEDDING]
 
 
 def test_adaptation_can_never_disable_a_critical_flag(flags: FeatureFlagManager) -> None:
     with pytest.raises(ConflictError):
-        flags.set("payments.auth", False, actor=Actor.AUTO)
-    assert flags.is_enabled("payments.auth")
+        flags.set("payments.core_api", False, actor=Actor.AUTO)
+    assert flags.is_enabled("payments.core_api")
 
 
 def test_a_human_may_disable_a_critical_flag(flags: FeatureFlagManager) -> None:
@@ -65,17 +76,21 @@ def test_a_human_may_disable_a_critical_flag(flags: FeatureFlagManager) -> None:
 
 
 def test_setting_the_current_value_changes_nothing(flags: FeatureFlagManager) -> None:
-    assert flags.set("payments.search", True) is None
-    assert flags.get("payments.search").changed_at is None
+    assert flags.set("payments.analytics", True) is None
+    assert flags.get("payments.analytics").changed_at is None
 
 
 def test_restore_re_enables_only_what_adaptation_disabled(flags: FeatureFlagManager) -> None:
-    flags.set("payments.experimental", False, actor=Actor.HUMAN)
-    flags.shed_non_critical("payments")
-    restored = flags.restore("payments")
-    assert [c.flag for c in restored] == ["payments.analytics", "payments.recommendations", "payments.search"]
-    assert not flags.is_enabled("payments.experimental")
-    assert flags.restore("payments") == ()
+    flags.set("notifications.experimental", False, actor=Actor.HUMAN)
+    flags.shed_non_critical("notifications")
+    restored = flags.restore("notifications")
+    assert [c.flag for c in restored] == [
+        "notifications.analytics",
+        "notifications.recommendations",
+        "notifications.search",
+    ]
+    assert not flags.is_enabled("notifications.experimental")
+    assert flags.restore("notifications") == ()
 
 
 def test_unknown_names(flags: FeatureFlagManager) -> None:
@@ -89,7 +104,7 @@ def test_unknown_names(flags: FeatureFlagManager) -> None:
 
 def test_unknown_actor_is_invalid_input(flags: FeatureFlagManager) -> None:
     with pytest.raises(InvalidInputError) as caught:
-        flags.set("payments.search", False, actor="robot")
+        flags.set("payments.analytics", False, actor="robot")
     assert caught.value.field == "actor"
 
 
@@ -100,20 +115,41 @@ def test_needs_at_least_one_service(clock: FakeClock) -> None:
 
 
 def test_load_reinstates_known_flags_only(flags: FeatureFlagManager) -> None:
-    saved = FeatureFlag("payments", "search", False, Actor.AUTO, T0, "shed")
-    flags.load([saved, FeatureFlag("billing", "search", False)])
-    assert flags.get("payments.search") == saved
-    assert len(flags.flags()) == 30
+    saved = FeatureFlag("notifications", "search", False, Actor.AUTO, T0, "shed")
+    removed = [FeatureFlag("payments", "search", False, Actor.AUTO), FeatureFlag("orders", "auth", False, Actor.HUMAN)]
+    before = flags.flags()
+    flags.load([saved, FeatureFlag("billing", "analytics", False), *removed])
+    assert flags.get("notifications.search") == saved
+    assert [f.name for f in flags.flags()] == [f.name for f in before]
+    assert [f.name for f in flags.flags() if not f.enabled] == ["notifications.search"]
 
 
 def test_status_is_json_ready(flags: FeatureFlagManager) -> None:
-    flags.set("payments.search", False, actor="auto", reason="shed")
-    assert flags.get("payments.search").to_status() == {
+    flags.set("payments.analytics", False, actor="auto", reason="shed")
+    assert flags.get("payments.analytics").to_status() == {
         "service": "payments",
-        "kind": "search",
+        "kind": "analytics",
         "enabled": False,
         "critical": False,
+        "effect": flag_effect("payments", "analytics"),
         "changed_by": "auto",
         "changed_at": T0,
         "reason": "shed",
     }
+
+
+def test_every_flag_that_exists_states_an_effect(flags: FeatureFlagManager) -> None:
+    assert all(f.effect.startswith("off: ") for f in flags.flags())
+    assert [f.kind for f in flags.flags() if "503" in f.effect] == ["core_api"] * len(SERVICES)
+    assert "Prometheus" in flag_effect("orders", "analytics")
+    assert [f.name for f in flags.flags() if "request log" in f.effect] == ["gateway.analytics"]
+    assert [f.name for f in flags.flags() if "receipt" in f.effect] == ["gateway.receipts"]
+    assert all("shedding" in flag_effect("notifications", k) for k in SHEDDING)
+    assert "Prometheus" in flag_effect("notifications", "analytics")  # and one shedding step
+    assert not any("shedding" in f.effect for f in flags.flags() if f.service != "notifications")
+
+
+def test_flag_kinds_per_service() -> None:
+    assert flag_kinds("orders") == ("analytics", "core_api")
+    assert flag_kinds("gateway") == ("analytics", "receipts", "core_api")
+    assert flag_kinds("notifications") == (*SHEDDING, "core_api")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
-from collections.abc import Callable, Iterable
+import json
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 
@@ -31,6 +33,7 @@ class FakeLink:
         self.decisions_answer: dict[str, Any] | None = None
         self.control_answer: dict[str, Any] | None = None
         self.asked_since: list[int] = []
+        self.applied: list[dict[str, Any]] = []
 
     async def push_telemetry(self, records: list[dict[str, Any]]) -> bool:
         self._check()
@@ -57,6 +60,52 @@ class FakeLink:
         self._check()
         return self.control_answer if self.up else None
 
+    async def push_applied(self, record: dict[str, Any]) -> bool:
+        self._check()
+        if self.up:
+            self.applied.append(record)
+        return self.up
+
     def _check(self) -> None:
         if self.broken:
             raise RuntimeError("actor died")
+
+
+def serve_free(deployment: Any, service: str, args: dict[str, Any] | None = None, clock: Any = None) -> Any:
+    """A shop deployment's own class built without Serve: fake link and clock, in-memory store.
+
+    ``deployment`` is the ``@serve.deployment`` object; its class is the one ``@serve.ingress`` wrapped."""
+    from aref.config import load_settings
+    from aref.store import MemoryStore
+    from aref.testing import FakeClock
+    from services.base.runtime import ReplicaIdentity
+
+    wrapped = deployment.func_or_class
+    cls = next(c for c in wrapped.__mro__[1:] if c.__name__ == wrapped.__name__)
+    identity = ReplicaIdentity(service, f"{service}#{service}#r1", f"SERVE_REPLICA::{service}#{service}#r1", 4242)
+    return cls(
+        args,
+        settings=load_settings(),
+        link=FakeLink(),
+        clock=clock or FakeClock(1_000.0),
+        store=MemoryStore(),
+        identity=identity,
+        autostart=False,
+    )
+
+
+def at_tier(replica: Any, tier: str) -> None:
+    """Put a ``serve_free`` replica's cached tier at ``tier``, as a pulled decisions answer would."""
+    service = replica.runtime.service
+    replica.runtime.control.apply_tier(service, {"tiers": {service: tier}})
+
+
+def http(call: Awaitable[Any]) -> tuple[int, dict[str, Any], str | None]:
+    """Await a route method: ``(status, JSON body, Retry-After)``."""
+    response = asyncio.run(call)
+    return response.status_code, json.loads(bytes(response.body)), response.headers.get("retry-after")
+
+
+def handle(call: Awaitable[dict[str, Any]]) -> dict[str, Any]:
+    """Await a handle method: its ``Envelope.to_dict()``."""
+    return asyncio.run(call)

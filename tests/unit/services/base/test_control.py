@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from aref.absorption.breaker import BreakerState
+from aref.absorption.degradation import DegradationTier
 from aref.absorption.shared_breaker import BreakerDecision
 from aref.errors import InvalidInputError
 from aref.records import to_record
@@ -74,12 +75,12 @@ def test_control_state_applies_only_when_newer() -> None:
     cache = ControlCache()
 
     assert cache.apply_control(
-        {"version": 3, "flags": {"payments.search": False}, "traffic": {"primary": 20, "backup": 80}}
+        {"version": 3, "flags": {"payments.analytics": False}, "traffic": {"primary": 20, "backup": 80}}
     )
     assert not cache.apply_control({"version": 3, "flags": {}, "traffic": {}})
 
     assert (cache.flags, cache.traffic, cache.control_version) == (
-        {"payments.search": False},
+        {"payments.analytics": False},
         {"primary": 20, "backup": 80},
         3,
     )
@@ -114,3 +115,28 @@ def test_snapshot_is_json_ready() -> None:
     assert snap["fault_version"] == 4
     assert snap["faults"][0]["spec"]["fault_type"] == "error"
     assert (snap["decisions"], snap["flags"], snap["traffic"]) == ({}, {}, {})
+
+
+def test_the_tier_rides_on_the_decisions_answer_and_switches_features_off() -> None:
+    cache = ControlCache()
+
+    assert not cache.apply_tier("gateway", {"version": 0, "decisions": {}})  # no tiers: unchanged
+    assert cache.apply_tier("gateway", {"version": 0, "tiers": {"gateway": "emergency", "orders": "full"}})
+    assert not cache.apply_tier("gateway", {"tiers": {"gateway": "emergency"}})
+    assert cache.tier is DegradationTier.EMERGENCY
+    assert not cache.feature_on("new_orders")
+    assert cache.feature_on("health")
+    assert cache.snapshot()["tier"] == "emergency"
+    with pytest.raises(InvalidInputError):
+        cache.apply_tier("gateway", {"tiers": {"gateway": "panic"}})
+    assert cache.apply_tier("gateway", {"tiers": {"gateway": "full"}})
+    assert cache.feature_on("new_orders")
+
+
+def test_the_first_control_state_is_taken_even_at_version_zero_and_only_once() -> None:
+    cache = ControlCache()
+    state = {"version": 0, "flags": {"orders.analytics": True}, "traffic": {"primary": 100}}
+
+    assert cache.apply_control(state)
+    assert not cache.apply_control({**state, "flags": {"orders.analytics": False}})
+    assert cache.flags == {"orders.analytics": True}

@@ -89,3 +89,18 @@ def test_no_effect_does_nothing() -> None:
     sleeps = Sleeps()
     asyncio.run(apply_effect(FaultEffect(), "orders", sleeps))
     assert sleeps.slept == []
+
+
+def test_a_fault_on_one_provider_hits_only_the_attempts_at_that_provider() -> None:
+    spec = FaultSpec.build("payments", "error", 0.9, 60, provider="stripe-sim")
+    targeted = FaultBoard(1, (ActiveFault("FLT-P", spec, started_at=0.0, expires_at=60.0),))
+    draw = FaultDraw(targeted, "payments", 10.0, draws(0.0, 0.0, 0.0, 0.0))
+
+    assert draw.request().kind is EffectKind.NONE  # never the whole request
+    assert [draw.fails_on("stripe-sim"), draw.fails_on("adyen-sim"), draw.fails()] == [True, False, False]
+    assert [e.fault_id for e in draw.injected] == ["FLT-P"]
+
+
+def test_an_untargeted_fault_hits_the_attempts_at_every_provider() -> None:
+    draw = FaultDraw(board("error", rate=0.5), "payments", 10.0, draws(0.1, 0.1))
+    assert [draw.fails_on("stripe-sim"), draw.fails_on("adyen-sim")] == [True, True]

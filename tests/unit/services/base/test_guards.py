@@ -12,6 +12,7 @@ from aref.errors import InvalidInputError
 from aref.testing import FakeClock
 from services.base.envelope import Envelope
 from services.base.guards import EdgeGuard, GuardPolicy
+from services.base.synthetic import synthetic_scope
 
 OK = Envelope(200, {"ok": True})
 BAD_INPUT = Envelope(422, {"error": "amount: must be > 0"})
@@ -169,6 +170,19 @@ def test_failures_open_the_breaker_which_then_refuses_without_calling() -> None:
     assert report.failures == 4
 
 
+def test_a_shed_refusal_is_excluded_never_retried_and_never_opens_the_breaker() -> None:
+    edge = guard(FakeClock())
+    shed = Envelope(503, {"error": "orders: new_orders is off at degradation tier emergency"}, shed=True)
+    calls = [answers(shed) for _ in range(6)]
+
+    assert run_all(edge, [c for c, _ in calls], idempotent=True) == [shed] * 6
+    assert [len(made) for _, made in calls] == [1] * 6
+    assert edge.breaker.state is BreakerState.CLOSED
+    report = edge.drain_report()
+    assert report is not None
+    assert (report.successes, report.failures, report.excluded) == (0, 0, 6)
+
+
 def test_no_retry_once_the_breaker_has_opened() -> None:
     edge = guard(FakeClock(), retries=1)
     for _ in range(3):
@@ -298,3 +312,38 @@ def test_snapshot_shows_every_guard() -> None:
     assert snap["breaker"]["state"] == "closed"
     assert snap["bulkhead"]["total_admitted"] == 1
     assert snap["totals"]["calls"] == 1
+
+
+def run_synthetic(edge: EdgeGuard, calls: Iterable[Callable[[], Awaitable[Envelope]]]) -> list[Envelope]:
+    async def main() -> list[Envelope]:
+        with synthetic_scope():
+            return [await edge.call(c) for c in calls]
+
+    return asyncio.run(main())
+
+
+def test_a_synthetic_call_is_answered_but_is_no_outcome_of_the_edge() -> None:
+    edge = guard(FakeClock(), retries=0)
+    calls = [answers(BROKEN)[0] for _ in range(4)]
+
+    assert [a.status for a in run_synthetic(edge, calls)] == [BROKEN.status] * 4
+    assert edge.breaker.state is BreakerState.CLOSED  # four failures, none of them a customer's
+    assert edge.drain_report() is None
+    assert (edge.totals["synthetic"], edge.totals["failures"]) == (4, 0)
+
+
+def test_through_a_half_open_breaker_a_synthetic_call_is_a_trial_whose_outcome_counts() -> None:
+    """With no customer traffic the prober's calls are what find the dependency back."""
+    clock = FakeClock(100.0)
+    edge = guard(clock)
+    edge.apply_decision(
+        BreakerDecision("gateway->payments", BreakerState.OPEN, 7, since=99.0, opened_at=99.0, retry_at=120.0)
+    )
+    clock.set(120.0)
+    probe, made = answers(OK)
+
+    assert run_synthetic(edge, [probe]) == [OK]
+    report = edge.drain_report()
+    assert (len(made), edge.totals["synthetic"]) == (1, 0)
+    assert report is not None
+    assert report.successes == 1

@@ -88,8 +88,8 @@ def test_liveness_readiness_and_info() -> None:
     info = call(api, "GET", "/info").json()
     assert (info["name"], info["dependencies"], info["dependents"]) == (
         "payments",
-        ["postgres", "redis"],
-        ["gateway", "orders"],
+        [],
+        ["gateway"],
     )
     assert info["actor_name"] == "SERVE_REPLICA::payments#payments#r1"
 

@@ -14,7 +14,9 @@ from aref.testing import FakeClock
 from chaos.faults import ActiveFault, FaultBoard, FaultSpec
 from services.base.envelope import Envelope
 from services.base.faults import FaultDraw
+from services.base.guards import GuardPolicy
 from services.base.runtime import MAX_PENDING_TELEMETRY, ReplicaIdentity, ReplicaRuntime
+from services.base.synthetic import synthetic_scope
 from tests.unit.services.fakes import FakeLink
 
 
@@ -156,6 +158,27 @@ def test_only_real_dependencies_can_be_guarded(clock: FakeClock) -> None:
     assert caught.value.field == "downstream"
 
 
+def test_a_dependency_may_have_its_own_guard_bounds(clock: FakeClock) -> None:
+    identity = ReplicaIdentity("gateway", "g1", "", 1)
+    default, receipts = GuardPolicy(timeout_s=5.0), GuardPolicy(timeout_s=1.0, retries=0)
+    rt = ReplicaRuntime(
+        identity,
+        load_settings(),
+        FakeLink(),
+        clock,
+        downstream=GATEWAY_DOWNSTREAM,
+        guard_policy=default,
+        edge_policies={"notifications": receipts},
+    )
+    assert {d: g.policy.timeout_s for d, g in rt.guards.items()} == {
+        "orders": 5.0,
+        "payments": 5.0,
+        "inventory": 5.0,
+        "notifications": 1.0,
+    }
+    assert rt.guards["notifications"].policy.retries == 0
+
+
 def test_the_gateway_guards_one_edge_per_downstream_service(clock: FakeClock) -> None:
     rt = runtime(FakeLink(), clock)
     leaf = runtime(FakeLink(), clock, service="payments")
@@ -179,8 +202,16 @@ def test_a_tick_pushes_telemetry_and_reports_and_applies_what_it_pulls(clock: Fa
         "gateway->payments", BreakerState.OPEN, 9, since=1000.0, opened_at=1000.0, retry_at=1030.0
     )
     plane.board_answer = fault_board(4, "latency").to_dict()
-    plane.decisions_answer = {"version": 9, "decisions": {"gateway->payments": to_record(decision)}}
-    plane.control_answer = {"version": 2, "flags": {"gateway.search": False}, "traffic": {"primary": 100, "backup": 0}}
+    plane.decisions_answer = {
+        "version": 9,
+        "decisions": {"gateway->payments": to_record(decision)},
+        "tiers": {"gateway": "minimal", "orders": "emergency"},
+    }
+    plane.control_answer = {
+        "version": 2,
+        "flags": {"gateway.analytics": False},
+        "traffic": {"primary": 100, "backup": 0},
+    }
 
     asyncio.run(rt.tick())
 
@@ -206,7 +237,13 @@ def test_a_tick_pushes_telemetry_and_reports_and_applies_what_it_pulls(clock: Fa
     assert (rt.control.board.version, rt.control.decisions_version, rt.control.control_version) == (4, 9, 2)
     assert rt.guards["payments"].breaker.state is BreakerState.OPEN
     assert rt.guards["orders"].breaker.state is BreakerState.CLOSED
-    assert rt.control.flags == {"gateway.search": False}
+    assert rt.control.flags == {"gateway.analytics": False}
+    [applied] = plane.applied  # what the replica acts on, pushed after it applied the pull
+    assert (applied["replica_id"], applied["tier"], applied["control_version"]) == ("gateway#gateway#r1", "minimal", 2)
+    assert "order_receipts" in applied["disabled_features"]
+    assert "new_orders" not in applied["disabled_features"]
+    assert (applied["flags"], applied["traffic"]) == ({"gateway.analytics": False}, {"primary": 100, "backup": 0})
+    assert rt.health()["applied"]["tier"] == "minimal"
 
 
 async def _ok() -> Envelope:
@@ -297,3 +334,43 @@ def test_the_request_path_makes_no_actor_call(clock: FakeClock) -> None:
     assert plane.calls == 0
     asyncio.run(rt.tick())
     assert plane.calls > 0
+
+
+def test_skipped_work_is_counted_by_cause_and_a_synthetic_request_is_not(clock: FakeClock) -> None:
+    rt = runtime(FakeLink(), clock)
+    rt.skip("order_receipts")
+    rt.skip("order_receipts")
+    with synthetic_scope():
+        rt.skip("new_orders")
+
+    assert rt.health()["skipped"] == {"order_receipts": 2}
+
+
+def test_core_api_off_refuses_business_requests_and_analytics_off_skips_request_metrics(clock: FakeClock) -> None:
+    rt = runtime(FakeLink(), clock, service="orders")
+    rt.control.apply_control({"version": 1, "flags": {"orders.core_api": False}, "traffic": {}})
+    ran: list[int] = []
+
+    refused = asyncio.run(rt.run("create_order", lambda _: ran.append(1)))
+
+    assert (refused.status, refused.body["flag"], ran) == (503, "core_api", [])
+    assert rt.health()["skipped"] == {"core_api": 1}
+    assert b'outcome="error"' in rt.metrics.render()
+    rt.control.apply_control({"version": 2, "flags": {"orders.analytics": False}, "traffic": {}})
+    assert asyncio.run(rt.run("create_order", lambda _: "ok")) == Envelope(200, "ok")
+    assert b'outcome="ok"' not in rt.metrics.render()
+    assert rt.health()["skipped"] == {"core_api": 1, "analytics": 1}
+    assert (rt.requests, rt.errors, rt.shed_requests) == (1, 0, 1)  # the refusal is shed, not judged
+
+
+def test_a_refusal_a_control_asked_for_is_shed_never_an_error_detection_judges(clock: FakeClock) -> None:
+    """Else the refusals of an emergency tier would keep alive the very alert that raised it."""
+    rt = runtime(FakeLink(), clock, service="gateway")
+    refused = Envelope(503, {"status": "refused"}, {"Retry-After": "10"}, shed=True)
+
+    async def refuse(_: Any) -> Envelope:
+        return refused
+
+    assert asyncio.run(rt.run_async("place_order", refuse)) == refused
+    assert (rt.requests, rt.errors, rt.shed_requests, rt.health()["shed_requests"]) == (0, 0, 1, 1)
+    assert rt.telemetry.flush(0.0).requests == 0

@@ -4,7 +4,7 @@ import asyncio
 from typing import Any
 
 from services.base.envelope import Envelope
-from services.gateway.pipeline import Pipeline
+from services.gateway.pipeline import Pipeline, receipt_skip, refused_order
 
 REQUEST = {
     "customer": "ann",
@@ -219,3 +219,66 @@ def test_a_failed_confirmation_degrades_the_payment_step() -> None:
     assert statuses(answer) == ["ok", "degraded", "ok", "ok"]
     assert answer.body["pipeline"]["steps"][1]["error"] == "order not confirmed: orders down"
     assert answer.body["order"]["status"] == "pending"
+
+
+def test_without_receipts_the_core_runs_and_the_receipt_is_skipped_with_the_tier() -> None:
+    shop = FakeShop()
+
+    skip = receipt_skip(tier_allows=False, flag_on=True, tier="minimal")
+    assert skip is not None
+    answer = asyncio.run(Pipeline(shop, Ticks(), skip_receipt=skip[1]).run(REQUEST))
+
+    assert (answer.status, answer.body["status"]) == (201, "completed")
+    assert answer.body["pipeline"]["steps"][-1] == {
+        "step": "send_receipt",
+        "status": "skipped",
+        "latency_ms": 0.0,
+        "reason": "degradation tier minimal: receipts off",
+    }
+    assert "send_notification" not in [c[0] for c in shop.calls]
+
+
+def test_the_receipts_flag_off_skips_the_receipt_and_the_tier_is_named_first() -> None:
+    shop = FakeShop()
+    skip = receipt_skip(tier_allows=True, flag_on=False, tier="full")
+    assert skip == ("receipts", "flag gateway.receipts off")
+
+    answer = asyncio.run(Pipeline(shop, Ticks(), skip_receipt=skip[1]).run(REQUEST))
+
+    assert (answer.status, answer.body["status"]) == (201, "completed")
+    assert answer.body["pipeline"]["steps"][-1]["reason"] == "flag gateway.receipts off"
+    assert "send_notification" not in [c[0] for c in shop.calls]
+    assert receipt_skip(tier_allows=False, flag_on=False, tier="minimal") == (
+        "order_receipts",
+        "degradation tier minimal: receipts off",
+    )
+    assert receipt_skip(tier_allows=True, flag_on=True, tier="reduced") is None
+
+
+def test_a_refused_order_is_a_503_with_retry_after_naming_the_tier() -> None:
+    answer = refused_order("emergency", 15)
+
+    assert (answer.status, answer.headers) == (503, {"Retry-After": "15"})
+    assert (answer.body["status"], answer.body["tier"], answer.body["retry_after_s"]) == ("refused", "emergency", 15)
+    assert Envelope.from_dict(answer.to_dict()) == answer  # the header survives a handle hop
+
+
+def test_an_order_the_orders_tier_refuses_stays_shed_with_its_retry_after_and_nothing_else_runs() -> None:
+    refusal = Envelope(
+        503, {"error": "orders: new_orders is off", "status": "refused"}, {"Retry-After": "10"}, shed=True
+    )
+    shop = FakeShop(create_order=refusal)
+
+    answer = asyncio.run(Pipeline(shop).run(REQUEST))
+
+    assert (answer.status, answer.headers, answer.shed) == (503, {"Retry-After": "10"}, True)
+    assert (answer.body["status"], answer.body["error"]) == ("failed", "orders: new_orders is off")
+    assert [c[0] for c in shop.calls] == ["create_order"]
+
+
+def test_a_failed_order_is_no_shed_answer() -> None:
+    shop = FakeShop(create_order=Envelope(500, {"error": "internal error (KeyError)"}))
+
+    answer = asyncio.run(Pipeline(shop).run(REQUEST))
+
+    assert (answer.status, answer.headers, answer.shed) == (500, {}, False)

@@ -191,6 +191,20 @@ def test_a_restock_policy_orders_more_when_a_reservation_leaves_a_sku_low(clock:
     assert room.movements(limit=1)[0]["reason"] == "auto restock"
 
 
+def test_a_deferred_restock_orders_nothing_and_the_next_restocking_reservation_orders_it(clock: FakeClock) -> None:
+    room = Stockroom(MemoryStore(), clock, counting_ids(), restock=RestockPolicy(below=2, quantity=10))
+    room.ensure_catalog(CATALOG)
+    deferred: list[str] = []
+
+    room.reserve("ORD-1", [{"sku": "MS", "quantity": 2}, {"sku": "KB", "quantity": 1}], defer_restock=deferred.append)
+
+    assert deferred == ["MS"]  # KB stays above the threshold: nothing to defer
+    assert levels(room, "MS") == (3, 2, 1)
+    assert [m["kind"] for m in room.movements()] == ["reserve", "reserve"]
+    room.reserve("ORD-2", [{"sku": "MS", "quantity": 1}])
+    assert levels(room, "MS") == (13, 3, 10)
+
+
 def test_stats_summarise_stock_and_reservations(room: Stockroom) -> None:
     [held] = room.reserve("ORD-1", [{"sku": "MS", "quantity": 2}])
     room.release(held["id"])

@@ -5,7 +5,7 @@ import pytest
 from aref.errors import InvalidInputError, NotFoundError
 from aref.testing import FakeClock, MemoryStore
 from services.notifications.dispatcher import Dispatcher
-from services.notifications.policy import RetryPolicy
+from services.notifications.policy import Priority, RetryPolicy
 from tests.unit.services.fakes import counting_ids, scripted
 
 SHED_ALL_OPTIONAL = {f"notifications.{k}": False for k in ("analytics", "recommendations", "search", "experimental")}
@@ -23,6 +23,7 @@ def test_a_message_is_delivered_on_the_first_attempt(dispatcher: Dispatcher) -> 
     assert record == {
         "id": "NTF-1",
         "channel": "email",
+        "route": "primary",
         "recipient": "ann@example.com",
         "priority": "high",
         "template": None,
@@ -61,7 +62,13 @@ def test_the_operator_level_sheds_lower_priorities_without_attempting_them(dispa
     low = dispatcher.send("email", "a@b", message="promo", priority="low", attempt_fails=lambda _: True)
     normal = dispatcher.send("email", "a@b", message="receipt", priority="normal")
 
-    assert status == {"manual": "normal", "from_flags": "low", "effective": "normal", "shed_priorities": ["low"]}
+    assert status == {
+        "manual": "normal",
+        "from_flags": "low",
+        "from_tier": "low",
+        "effective": "normal",
+        "shed_priorities": ["low"],
+    }
     assert (low["status"], low["attempts"], low["shed_level"]) == ("shed", [], "normal")
     assert normal["status"] == "delivered"
 
@@ -167,3 +174,20 @@ def test_history_filters_newest_first_and_stats_count(dispatcher: Dispatcher) ->
     }
     with pytest.raises(InvalidInputError):
         dispatcher.history(status="lost")
+
+
+def test_a_tier_floor_sheds_below_it_and_without_retries_a_message_is_attempted_once(dispatcher: Dispatcher) -> None:
+    low = dispatcher.send("email", "a@b", message="promo", priority="low", floor=Priority.NORMAL)
+    normal = dispatcher.send("email", "a@b", message="x", retries=False, attempt_fails=lambda _: True)
+    retried = dispatcher.send("email", "a@b", message="x", attempt_fails=lambda _: True)
+
+    assert (low["status"], low["attempts"], low["shed_level"]) == ("shed", [], "normal")
+    assert (normal["status"], len(normal["attempts"])) == ("failed", 1)
+    assert len(retried["attempts"]) == 3
+    assert dispatcher.shed_status({}, Priority.HIGH)["shed_priorities"] == ["low", "normal"]
+
+
+def test_a_route_sends_a_message_on_the_channel_it_picks(dispatcher: Dispatcher) -> None:
+    record = dispatcher.send("push", "d-1", message="x", route=lambda channel: ("backup", "email"))
+
+    assert (record["channel"], record["route"], record["status"]) == ("email", "backup", "delivered")

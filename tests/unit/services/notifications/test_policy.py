@@ -2,8 +2,14 @@ from __future__ import annotations
 
 import pytest
 
+from aref.absorption.degradation import DISABLED_FEATURES, DegradationTier
+from aref.adaptation.feature_flags import flag_kinds
 from aref.errors import InvalidInputError
 from services.notifications.policy import (
+    FALLBACK_CHANNEL,
+    SHED_BY_FLAGS,
+    SHED_BY_OPERATOR,
+    SHED_BY_TIER,
     Priority,
     RetryPolicy,
     effective_level,
@@ -11,13 +17,20 @@ from services.notifications.policy import (
     is_shed,
     placeholders,
     render,
+    route_channel,
+    shed_cause,
+    tier_floor,
 )
 
 KINDS = ("analytics", "recommendations", "search", "experimental")
 
 
+def test_the_shedding_flags_are_the_notifications_flags_adaptation_may_switch_off() -> None:
+    assert tuple(k for k in flag_kinds("notifications") if k != "core_api") == KINDS
+
+
 def flags_off(*kinds: str) -> dict[str, bool]:
-    return {f"notifications.{k}": k not in kinds for k in (*KINDS, "core_api", "auth")}
+    return {f"notifications.{k}": k not in kinds for k in (*KINDS, "core_api")}
 
 
 @pytest.mark.parametrize(
@@ -35,7 +48,7 @@ def test_each_switched_off_optional_flag_raises_the_shed_level(off: tuple[str, .
 
 
 def test_critical_flags_and_other_services_flags_do_not_shed() -> None:
-    flags = {"notifications.core_api": False, "notifications.auth": False, "payments.analytics": False}
+    flags = {"notifications.core_api": False, "payments.analytics": False}
 
     assert flag_shed_level(flags) == Priority.LOW
     assert flag_shed_level({"search": False, "analytics": False}) == Priority.NORMAL
@@ -101,3 +114,35 @@ def test_templates_accept_plain_names_only(template: str) -> None:
     with pytest.raises(InvalidInputError) as caught:
         placeholders(template)
     assert caught.value.field == "template"
+
+
+@pytest.mark.parametrize(
+    ("tier", "floor"),
+    [
+        (DegradationTier.FULL, Priority.LOW),
+        (DegradationTier.REDUCED, Priority.NORMAL),
+        (DegradationTier.MINIMAL, Priority.HIGH),
+        (DegradationTier.EMERGENCY, Priority.HIGH),
+    ],
+)
+def test_each_tier_sets_the_lowest_priority_still_delivered(tier: DegradationTier, floor: Priority) -> None:
+    assert tier_floor(lambda feature: feature not in DISABLED_FEATURES[tier]) is floor
+
+
+def test_a_shed_message_names_what_shed_it_flags_before_tier_before_operator() -> None:
+    low, normal, high = Priority.LOW, Priority.NORMAL, Priority.HIGH
+    assert shed_cause(low, low, flags_off("analytics"), low) == SHED_BY_FLAGS
+    assert shed_cause(normal, low, flags_off("analytics"), high) == SHED_BY_TIER
+    assert shed_cause(normal, high, {}, low) == SHED_BY_OPERATOR
+    assert shed_cause(high, normal, flags_off("analytics"), normal) is None
+    assert shed_cause(Priority.CRITICAL, high, flags_off(*KINDS), high) is None
+
+
+def test_traffic_weights_route_a_message_to_its_channel_or_the_fallback() -> None:
+    half = {"primary": 50, "backup": 50}
+    assert route_channel("email", {}, 0.99) == ("primary", "email")  # no weights: all primary
+    assert route_channel("email", half, 0.49) == ("primary", "email")
+    assert route_channel("email", half, 0.5) == ("backup", FALLBACK_CHANNEL["email"])
+    assert route_channel("push", {"primary": 0, "backup": 100}, 0.0) == ("backup", "email")
+    with pytest.raises(InvalidInputError):
+        route_channel("email", half, 1.0)

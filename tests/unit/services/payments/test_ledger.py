@@ -198,3 +198,12 @@ def test_find_and_stats_summarise_the_ledger(ledger: PaymentLedger) -> None:
     assert stats["by_provider"]["adyen-sim"] == {"captured": 1, "failed_attempts": 1}
     with pytest.raises(InvalidInputError):
         ledger.find(status="pending")
+
+
+def test_with_the_primary_failing_the_backup_captures_and_the_counters_show_it(ledger: PaymentLedger) -> None:
+    payments = [ledger.process(f"ORD-{i}", 10, provider_fails=failing("stripe-sim")) for i in range(6)]
+
+    assert {p["status"] for p in payments} == {"captured"}
+    assert {p["provider"] for p in payments} == {"adyen-sim"}
+    counters = {h["name"]: (h["successes"], h["failures"]) for h in ledger.providers.all()}
+    assert counters == {"stripe-sim": (0, 2), "adyen-sim": (6, 0), "paypal-sim": (0, 0)}  # skipped once unhealthy
