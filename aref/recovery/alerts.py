@@ -22,6 +22,7 @@ class AlertMemo:
     fired_at: float
     title: str
     open_alerts: frozenset[str] = frozenset()
+    onset_witness: str = "breaching_sample"
 
 
 class AlertBook:
@@ -40,7 +41,9 @@ class AlertBook:
             onset_at = min(_number(payload.get("onset_at"), fired_at), fired_at)
             service = str(payload.get("service") or "")
             metric = payload.get("metric") or payload.get("detector") or "alert"
-            known = AlertMemo(service, onset_at, fired_at, f"{service}: {metric} {payload.get('severity', '')}".strip())
+            title = f"{service}: {metric} {payload.get('severity', '')}".strip()
+            witness = str(payload.get("onset_witness") or "breaching_sample")
+            known = AlertMemo(service, onset_at, fired_at, title, onset_witness=witness)
         memo = replace(known, open_alerts=known.open_alerts | ({alert_id} if alert_id else set()))
         self._memos[correlation_id] = memo
         self._memos.move_to_end(correlation_id)

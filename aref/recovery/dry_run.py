@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from aref.recovery.step_kinds import StepContext, StepResult
+from aref.recovery.step_kinds import StepContext, StepResult, Verdict
 
 
 @dataclass(frozen=True)
@@ -30,11 +30,11 @@ class DryRunActionRunner:
 
     def run(self, action: str, params: Mapping[str, Any], context: StepContext) -> StepResult:
         self.requested.append(RequestedAction(action, dict(params), context))
-        return StepResult.done(f"dry run: {action} not performed")
+        return StepResult.done(f"dry run: {action} not performed", "dry run: not measured")
 
 
 class DryRunVerifier:
     """Confirms every condition without looking."""
 
-    def check(self, condition: str, params: Mapping[str, Any], context: StepContext) -> bool:
-        return True
+    def check(self, condition: str, params: Mapping[str, Any], context: StepContext) -> Verdict:
+        return Verdict(True, "dry run: not measured")

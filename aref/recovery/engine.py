@@ -8,7 +8,10 @@ from the recovery's start; see ``tiers``) or when a step fails with ``on_failure
 It resolves when every alert of its incident is resolved, or on ``resolve``. At most one
 active recovery per correlation id; every event it emits carries that correlation id.
 With a store, incidents and recoveries are saved on every change and a new engine over the
-same store resumes the active recoveries.
+same store resumes the active recoveries. Without an injected runner and verifier the engine is
+a dry run: nothing is performed, and its status, every recovery and every step say so.
+A drill (``drill``, see ``aref.recovery.drills``) runs its planned tiers back to back instead of
+escalating on windows, resolves itself after its last runbook and may be a dry run on its own.
 """
 
 from __future__ import annotations
@@ -27,14 +30,29 @@ from aref.records import to_record
 from aref.recovery.alerts import AlertBook
 from aref.recovery.catalog import RunbookCatalog
 from aref.recovery.defaults import default_runbooks
+from aref.recovery.drills import DRILL_TRIGGER, plan_drill
 from aref.recovery.dry_run import DryRunActionRunner, DryRunVerifier
 from aref.recovery.executor import ExecutionStatus, RunbookExecutor
-from aref.recovery.facts import RecoveryFacts
+from aref.recovery.facts import RecoveryFacts, performed_runs
 from aref.recovery.runbook import Runbook
 from aref.recovery.state import Recovery, RecoveryStatus, TierEntry
-from aref.recovery.step_kinds import DEFAULT_STEP_KINDS, ActionRunner, StepKindRegistry, StepTools, Verifier
+from aref.recovery.step_kinds import (
+    DEFAULT_STEP_KINDS,
+    ActionRunner,
+    Capabilities,
+    StepKindRegistry,
+    StepTools,
+    Verifier,
+)
 from aref.recovery.tiers import TierLadder, next_tier
-from aref.recovery.triggers import RecoveryRequest, correlation_of, from_alert, from_escalation, open_recovery
+from aref.recovery.triggers import (
+    RecoveryRequest,
+    correlation_of,
+    for_drill,
+    from_alert,
+    from_escalation,
+    open_recovery,
+)
 from aref.recovery.view import describe
 from aref.store import Collection, Repository, Store
 from aref.topics import (
@@ -61,19 +79,25 @@ class RecoveryEngine:
         action_runner: ActionRunner | None = None,
         verifier: Verifier | None = None,
         step_kinds: StepKindRegistry = DEFAULT_STEP_KINDS,
+        capabilities: Capabilities | None = None,
+        services: Iterable[str] | None = None,
         alert_memory: int = 1000,
+        recent: int = 10,
     ) -> None:
         self._clock = clock
         self._sink = sink
         self._ladder = TierLadder(settings)
-        self._catalog = RunbookCatalog(default_runbooks(step_kinds) if runbooks is None else runbooks, step_kinds)
+        books = default_runbooks(step_kinds) if runbooks is None else runbooks
+        self._catalog = RunbookCatalog(books, step_kinds, capabilities)
         self._dry_run = action_runner is None or verifier is None
         tools = StepTools(action_runner or DryRunActionRunner(), verifier or DryRunVerifier())
-        self._executor = RunbookExecutor(clock=clock, sink=sink, tools=tools, kinds=step_kinds)
+        self._executor = RunbookExecutor(clock=clock, sink=sink, tools=tools, kinds=step_kinds, dry_run=self._dry_run)
         self._alerts = AlertBook(alert_memory)
+        self._services = frozenset(services) if services is not None else None  # None: any service drills
         self._active: dict[str, Recovery] = {}
         self._recovered = 0
         self._rejected: deque[str] = deque(maxlen=20)
+        self._recent: deque[Recovery] = deque(maxlen=recent)
         self._handlers: dict[str, Callable[[Event], None]] = {
             ESCALATE_TO_RECOVERY: self._on_escalate,
             ALERT_FIRED: self._on_alert_fired,
@@ -105,7 +129,8 @@ class RecoveryEngine:
 
     def status(self) -> dict[str, Any]:
         return {
-            "active": [describe(r, self._ladder, self._clock.now()) for r in self._active.values()],
+            "active": [self.describe(r) for r in self._active.values()],
+            "recent": [self.describe(r) for r in reversed(self._recent)],
             "total_active": len(self._active),
             "total_recovered": self._recovered,
             "runbooks": self._catalog.summary(),
@@ -137,6 +162,33 @@ class RecoveryEngine:
             )
         )
 
+    def drill(
+        self,
+        service: str,
+        tiers: Sequence[object] = ("T0",),
+        *,
+        runbooks: Sequence[str] = (),
+        dry_run: bool = False,
+        by: str = "operator",
+    ) -> Recovery:
+        """Open a drill of ``service`` running the runbooks of ``tiers`` (or the ``runbooks`` named, whose
+        tiers then count) one after the other. Refused while a recovery of ``service`` is active
+        (ConflictError), for a service unknown (NotFoundError) and what ``RunbookCatalog.for_drill`` refuses."""
+        if self._services is not None and service not in self._services:
+            raise NotFoundError("service", service)
+        named = self._catalog.for_drill(service, (), runbooks) if runbooks else ()
+        plan = plan_drill([r.tier for r in named] if named else tiers, by=by, dry_run=dry_run)
+        books = named or self._catalog.for_drill(service, plan.tiers)
+        plan = dataclasses.replace(plan, runbooks=tuple(r.name for r in books))
+        busy = next((r for r in self._active.values() if r.service == service), None)
+        if busy is not None:
+            raise ConflictError(f"recovery {busy.id} of {service} is active: drill it once that one resolved")
+        return self.get(self._begin(for_drill(service, plan)).id)
+
+    def describe(self, rec: Recovery) -> dict[str, Any]:
+        """The JSON-ready view of ``rec`` (``aref.recovery.view``)."""
+        return describe(rec, self._ladder, self._clock.now(), self._dry_run or rec.dry_run)
+
     def resolve(self, recovery_id: str, reason: str = "resolved manually") -> Incident:
         """Resolve an active recovery now; returns the RESOLVED incident."""
         return self._resolve(self._require(recovery_id), reason).incident
@@ -149,14 +201,27 @@ class RecoveryEngine:
             raise ConflictError(f"recovery {recovery_id} has no runbook running")
         approved = self._settle(rec.with_execution(self._executor.approve(execution, step, by)))
         self._keep(approved, rec)
-        return approved
+        return self.get(recovery_id)
 
     def active(self) -> tuple[Recovery, ...]:
         return tuple(self._active.values())
 
+    def get(self, recovery_id: str) -> Recovery:
+        """An active or recently resolved recovery."""
+        found = self._active.get(recovery_id) or next((r for r in self._recent if r.id == recovery_id), None)
+        if found is None:
+            raise NotFoundError("recovery", recovery_id)
+        return found
+
+    @property
+    def dry_run(self) -> bool:
+        return self._dry_run
+
     def facts(self) -> RecoveryFacts:
-        """What recovery has in place, as measured (see ``aref.recovery.facts``)."""
-        return RecoveryFacts(runbooks=len(self._catalog))
+        """What recovery has in place, as measured (see ``aref.recovery.facts``); a dry run performs nothing."""
+        recoveries = self._recoveries.all() if self._recoveries is not None else [*self._active.values(), *self._recent]
+        performed = () if self._dry_run else performed_runs(recoveries)
+        return RecoveryFacts(runbooks=len(self._catalog), performed=performed)
 
     @property
     def catalog(self) -> RunbookCatalog:
@@ -200,7 +265,10 @@ class RecoveryEngine:
         memo = self._alerts.get(req.correlation_id)
         rec = open_recovery(req, self._clock.now(), memo.open_alerts if memo else frozenset())
         rec = self._start_runbook(rec)
-        self._emit(rec, RECOVERY_STARTED, Severity.CRITICAL, {"incident": to_record(rec.incident), "tier": "T0"})
+        payload = {"incident": to_record(rec.incident), "tier": rec.tier.name, "dry_run": self._dry_run or rec.dry_run}
+        if rec.drill is not None:
+            payload |= {"trigger": DRILL_TRIGGER, "drill_tiers": [t.name for t in rec.drill.tiers]}
+        self._emit(rec, RECOVERY_STARTED, Severity.CRITICAL, payload)
         settled = self._settle(rec)
         self._keep(settled, None)
         return settled
@@ -214,6 +282,14 @@ class RecoveryEngine:
             if execution is not None and execution.status == ExecutionStatus.RUNNING:
                 rec = rec.with_execution(self._executor.advance(execution))
                 execution = rec.execution
+            if rec.drill is not None:
+                running = execution is not None and execution.status == ExecutionStatus.RUNNING
+                planned = rec.drill.after(rec.tier)
+                if running or planned is None:
+                    return rec
+                done = execution.status.value if execution is not None else "had no runbook"
+                rec = self._escalate(rec, planned, f"drill: {rec.tier.name} runbook {done}")
+                continue
             to = next_tier(rec.tier)
             if to is None:
                 return rec
@@ -243,11 +319,12 @@ class RecoveryEngine:
         return rec
 
     def _start_runbook(self, rec: Recovery) -> Recovery:
-        runbook = self._catalog.for_tier(rec.tier, rec.service)
+        drilled = rec.drill.runbook_at(rec.tier) if rec.drill is not None else None
+        runbook = self._catalog.get(drilled) if drilled else self._catalog.for_tier(rec.tier, rec.service)
         if runbook is None:
             return rec
         started = self._executor.start(
-            runbook, recovery_id=rec.id, correlation_id=rec.correlation_id, service=rec.service
+            runbook, recovery_id=rec.id, correlation_id=rec.correlation_id, service=rec.service, dry_run=rec.dry_run
         )
         return rec.with_execution(started)
 
@@ -258,7 +335,8 @@ class RecoveryEngine:
             rec = rec.with_execution(self._executor.cancel(execution, "recovery resolved"))
         incident = rec.incident.advance(IncidentStatus.RESOLVED, now, reason)
         done = dataclasses.replace(rec, incident=incident, status=RecoveryStatus.RESOLVED, resolved_at=now)
-        del self._active[rec.id]
+        self._active.pop(rec.id, None)
+        self._recent.append(done)
         self._recovered += 1
         self._persist(done, rec)
         self._emit(
@@ -272,6 +350,8 @@ class RecoveryEngine:
                 "duration_seconds": now - done.started_at,
                 "tiers": [entry.tier.name for entry in done.tiers],
                 "runbooks": [run.runbook.name for run in done.runs],
+                "dry_run": self._dry_run or done.dry_run,
+                "drill": done.drill is not None,
             },
         )
         return done
@@ -280,6 +360,10 @@ class RecoveryEngine:
 
     def _keep(self, rec: Recovery, before: Recovery | None) -> None:
         if rec == before:
+            return
+        if rec.drill_finished:
+            runs = ", ".join(f"{run.runbook.tier.name} {run.status.value}" for run in rec.runs)
+            self._resolve(rec, f"drill finished: {runs}")
             return
         self._active[rec.id] = rec
         self._persist(rec, before)

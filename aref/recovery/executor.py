@@ -7,18 +7,23 @@ every ``advance``, and a step not done once ``timeout_seconds`` have passed sinc
 is TIMED_OUT (a step that completes on the poll at exactly its timeout counts as done).
 A failed or timed-out step applies its ``on_failure`` policy: CONTINUE goes on, ESCALATE and
 ABORT stop the run and skip the remaining steps. Every step that reaches a final outcome
-emits exactly one ``recovery.runbook_step_completed``.
+emits exactly one ``recovery.runbook_step_completed``. An execution started with ``dry_run``
+runs through stand-ins that perform and measure nothing (``aref.recovery.dry_run``), as every
+execution of an executor built with ``dry_run`` does.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from aref.clock import Clock
 from aref.errors import ConflictError, InvalidInputError
 from aref.events import Event, EventCategory, EventSink, Severity
+from aref.recovery.dry_run import DryRunActionRunner, DryRunVerifier
 from aref.recovery.runbook import OnFailure, Runbook
 from aref.recovery.step_kinds import (
     DEFAULT_STEP_KINDS,
@@ -66,6 +71,8 @@ class StepRecord:
     detail: str = ""
     polls: int = 0
     approved_by: str | None = None
+    check: str = ""  # what was measured after the step acted (or, for a verify step, the condition's reading)
+    evidence: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -79,6 +86,7 @@ class RunbookExecution:
     current: int = 0
     status: ExecutionStatus = ExecutionStatus.RUNNING
     finished_at: float | None = None
+    dry_run: bool = False
 
     @property
     def steps_done(self) -> int:
@@ -102,15 +110,25 @@ class RunbookExecutor:
     """Runs runbooks through the registered step kinds; holds no execution state itself."""
 
     def __init__(
-        self, *, clock: Clock, sink: EventSink, tools: StepTools, kinds: StepKindRegistry = DEFAULT_STEP_KINDS
+        self,
+        *,
+        clock: Clock,
+        sink: EventSink,
+        tools: StepTools,
+        kinds: StepKindRegistry = DEFAULT_STEP_KINDS,
+        dry_run: bool = False,
     ) -> None:
         self._clock = clock
         self._sink = sink
         self._tools = tools
         self._kinds = kinds
+        self._dry_run = dry_run  # said in every step event: the tools perform nothing
+        self._dry_tools = StepTools(DryRunActionRunner(), DryRunVerifier())
 
-    def start(self, runbook: Runbook, *, recovery_id: str, correlation_id: str, service: str) -> RunbookExecution:
-        """A new execution, nothing run yet; call ``advance`` to run it."""
+    def start(
+        self, runbook: Runbook, *, recovery_id: str, correlation_id: str, service: str, dry_run: bool = False
+    ) -> RunbookExecution:
+        """A new execution, nothing run yet; call ``advance`` to run it. ``dry_run`` makes this one a dry run."""
         return RunbookExecution(
             recovery_id=recovery_id,
             correlation_id=correlation_id,
@@ -118,6 +136,7 @@ class RunbookExecutor:
             runbook=runbook,
             started_at=self._clock.now(),
             steps=tuple(StepRecord(s.name, s.kind) for s in runbook.steps),
+            dry_run=dry_run or self._dry_run,
         )
 
     def advance(self, execution: RunbookExecution) -> RunbookExecution:
@@ -177,10 +196,18 @@ class RunbookExecutor:
             approved_by=record.approved_by,
         )
         try:
-            result = self._kinds.get(step.kind).execute(step, context, self._tools)
+            tools = self._dry_tools if ex.dry_run else self._tools
+            result = self._kinds.get(step.kind).execute(step, context, tools)
         except Exception as exc:  # an injected runner or verifier failing is a failed step, not a crashed engine
             result = StepResult.failed(f"{type(exc).__name__}: {exc}")
-        polled = dataclasses.replace(record, started_at=started, polls=record.polls + 1, detail=result.detail)
+        polled = dataclasses.replace(
+            record,
+            started_at=started,
+            polls=record.polls + 1,
+            detail=result.detail,
+            check=result.check,
+            evidence=dict(result.evidence),
+        )
         if result.progress == StepProgress.DONE:
             return dataclasses.replace(polled, outcome=StepOutcome.OK, finished_at=now)
         if result.progress == StepProgress.FAILED:
@@ -219,11 +246,14 @@ class RunbookExecutor:
                     "outcome": record.outcome.value,
                     "tier": ex.runbook.tier.name,
                     "index": index,
+                    "steps_total": len(ex.steps),
+                    "dry_run": ex.dry_run or self._dry_run,
                     "action": step.action,
                     "role": step.role,
                     "started_at": record.started_at,
                     "finished_at": record.finished_at,
                     "detail": record.detail,
+                    "check": record.check,
                 },
             )
         )

@@ -18,8 +18,9 @@ File format — either one runbook::
 
 or several under one key: ``runbooks: [<runbook>, <runbook>, ...]``.
 
-Structure is checked by pydantic, then the rules: known step kinds, unique step names, and
-no step needing approval in T0/T1. Every failure raises ``InvalidInputError`` whose field is
+Structure is checked by pydantic, then the rules: known step kinds, unique step names, no step
+needing approval in T0/T1 and, given the runner's ``Capabilities``, only actions it can perform
+and conditions its verifier can check. Every failure raises ``InvalidInputError`` whose field is
 the path of the bad value (``steps.2.timeout_seconds``, ``runbooks.1.steps.0.kind``) and
 whose source is the file.
 """
@@ -38,7 +39,7 @@ from aref.errors import InvalidInputError, NotFoundError
 from aref.models import RecoveryTier
 from aref.records import to_record
 from aref.recovery.runbook import OnFailure, Runbook, RunbookStep
-from aref.recovery.step_kinds import DEFAULT_STEP_KINDS, StepKindRegistry
+from aref.recovery.step_kinds import DEFAULT_STEP_KINDS, Capabilities, StepKindRegistry
 from aref.recovery.tiers import AUTONOMOUS_TIERS, parse_tier
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -121,7 +122,11 @@ def load_runbook_dir(directory: str | Path, *, kinds: StepKindRegistry = DEFAULT
 
 
 def runbooks_from_data(
-    data: Any, *, source: str | None = None, kinds: StepKindRegistry = DEFAULT_STEP_KINDS
+    data: Any,
+    *,
+    source: str | None = None,
+    kinds: StepKindRegistry = DEFAULT_STEP_KINDS,
+    capabilities: Capabilities | None = None,
 ) -> tuple[Runbook, ...]:
     """Validate already-parsed data (one runbook mapping or a ``runbooks:`` mapping)."""
     if data is None:
@@ -143,15 +148,17 @@ def runbooks_from_data(
         if runbook.name in seen:
             raise InvalidInputError(f"{prefix}name", f"duplicate runbook name {runbook.name!r}", source=source)
         seen.add(runbook.name)
-        _check_rules(runbook, kinds, prefix=prefix, source=source)
+        _check_rules(runbook, kinds, prefix=prefix, source=source, capabilities=capabilities)
     return runbooks
 
 
-def validate_runbook(runbook: Runbook, *, kinds: StepKindRegistry = DEFAULT_STEP_KINDS) -> Runbook:
+def validate_runbook(
+    runbook: Runbook, *, kinds: StepKindRegistry = DEFAULT_STEP_KINDS, capabilities: Capabilities | None = None
+) -> Runbook:
     """Run a runbook built elsewhere through the same schema and rules as a file."""
     record = to_record(runbook)
     record.pop("source", None)
-    (checked,) = runbooks_from_data(record, source=runbook.source or None, kinds=kinds)
+    (checked,) = runbooks_from_data(record, source=runbook.source or None, kinds=kinds, capabilities=capabilities)
     return checked
 
 
@@ -180,7 +187,14 @@ def _build(model: RunbookSchema, source: str) -> Runbook:
     )
 
 
-def _check_rules(runbook: Runbook, kinds: StepKindRegistry, *, prefix: str, source: str | None) -> None:
+def _check_rules(
+    runbook: Runbook,
+    kinds: StepKindRegistry,
+    *,
+    prefix: str,
+    source: str | None,
+    capabilities: Capabilities | None = None,
+) -> None:
     names: set[str] = set()
     for i, step in enumerate(runbook.steps):
         where = f"{prefix}steps.{i}"
@@ -194,6 +208,15 @@ def _check_rules(runbook: Runbook, kinds: StepKindRegistry, *, prefix: str, sour
             raise InvalidInputError(
                 f"{where}.kind",
                 f"{NO_APPROVAL_RULE}; step kind {step.kind!r} needs approval in a {runbook.tier.name} runbook",
+                source=source,
+            )
+        kind = kinds.get(step.kind)
+        if capabilities is not None and not capabilities.knows(kind, step.action):
+            what = "verifier cannot check condition" if kind.names_condition else "action runner cannot perform"
+            raise InvalidInputError(
+                f"{where}.action",
+                f"runbook {runbook.name!r}, step {step.name!r}: the {what} {step.action!r}"
+                f" (known: {', '.join(capabilities.known(kind))})",
                 source=source,
             )
 

@@ -4,7 +4,8 @@ A recovery is ACTIVE from ``begin_recovery`` until its incident is resolved. ``t
 moves up; ``tiers`` lists every tier entered, in order, the first being T0 at
 ``started_at``. ``runs`` keeps every runbook run in order; the last one is the current
 tier's run when its runbook belongs to that tier. ``open_alerts`` are the alert ids of the
-incident not resolved yet.
+incident not resolved yet. ``drill`` is set for a drill (``aref.recovery.drills``), and only a
+drill can be a dry run on its own.
 Stored in ``Collection.RECOVERIES`` keyed by ``id``.
 """
 
@@ -15,7 +16,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from aref.models import Incident, RecoveryTier
-from aref.recovery.executor import RunbookExecution
+from aref.recovery.drills import DrillPlan
+from aref.recovery.executor import ExecutionStatus, RunbookExecution
 
 
 class RecoveryStatus(StrEnum):
@@ -41,6 +43,12 @@ class Recovery:
     runs: tuple[RunbookExecution, ...] = ()
     open_alerts: tuple[str, ...] = ()
     resolved_at: float | None = None
+    drill: DrillPlan | None = None
+
+    @property
+    def dry_run(self) -> bool:
+        """Asked as a dry run (a drill); an engine without runner or verifier is one as a whole."""
+        return self.drill is not None and self.drill.dry_run
 
     @property
     def correlation_id(self) -> str:
@@ -62,6 +70,18 @@ class Recovery:
         same = self.execution is not None and self.execution.runbook.name == execution.runbook.name
         runs = (*self.runs[:-1], execution) if same else (*self.runs, execution)
         return dataclasses.replace(self, runs=runs)
+
+    @property
+    def drill_finished(self) -> bool:
+        """An active drill whose last planned tier is reached and whose runbook no longer runs."""
+        execution = self.execution
+        running = execution is not None and execution.status == ExecutionStatus.RUNNING
+        return (
+            self.drill is not None
+            and self.status == RecoveryStatus.ACTIVE
+            and self.drill.after(self.tier) is None
+            and not running
+        )
 
     @property
     def tier_entered_at(self) -> float:

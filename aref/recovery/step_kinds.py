@@ -13,12 +13,15 @@ Built-in kinds:
   Forbidden in T0/T1 runbooks.
 - ``verify``: asks the injected ``Verifier`` whether condition ``step.action`` holds; keeps
   asking on each advance until it does or the step times out.
+
+A result says what the step did (``detail``), what was measured after it (``check``) and the
+values behind both (``evidence``, plain JSON data, e.g. the replica ids before and after).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol
 
@@ -38,18 +41,29 @@ class StepProgress(StrEnum):
 class StepResult:
     progress: StepProgress
     detail: str = ""
+    check: str = ""
+    evidence: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def done(cls, detail: str = "") -> StepResult:
-        return cls(StepProgress.DONE, detail)
+    def done(cls, detail: str = "", check: str = "", evidence: Mapping[str, Any] | None = None) -> StepResult:
+        return cls(StepProgress.DONE, detail, check, dict(evidence or {}))
 
     @classmethod
-    def failed(cls, detail: str = "") -> StepResult:
-        return cls(StepProgress.FAILED, detail)
+    def failed(cls, detail: str = "", check: str = "", evidence: Mapping[str, Any] | None = None) -> StepResult:
+        return cls(StepProgress.FAILED, detail, check, dict(evidence or {}))
 
     @classmethod
-    def pending(cls, detail: str = "") -> StepResult:
-        return cls(StepProgress.PENDING, detail)
+    def pending(cls, detail: str = "", check: str = "", evidence: Mapping[str, Any] | None = None) -> StepResult:
+        return cls(StepProgress.PENDING, detail, check, dict(evidence or {}))
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A verifier's answer with what it measured (``"error rate 0.02 < 0.05 (payments, 10 s window)"``)."""
+
+    holds: bool
+    measured: str = ""
+    evidence: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -76,9 +90,10 @@ class ActionRunner(Protocol):
 
 
 class Verifier(Protocol):
-    """Checks a named condition (e.g. ``"metrics.error_rate_below"``) right now."""
+    """Checks a named condition (e.g. ``"metrics.error_rate_below"``) right now; a ``Verdict``
+    says what it measured, a bare bool only whether the condition holds."""
 
-    def check(self, condition: str, params: Mapping[str, Any], context: StepContext) -> bool: ...
+    def check(self, condition: str, params: Mapping[str, Any], context: StepContext) -> bool | Verdict: ...
 
 
 @dataclass(frozen=True)
@@ -96,6 +111,21 @@ class StepKind:
     needs_approval: bool
     execute: ExecuteFn
     description: str = ""
+    names_condition: bool = False  # its ``step.action`` names a Verifier condition, not a runner action
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What a runner can perform and a verifier can check: a runbook naming anything else is refused."""
+
+    actions: frozenset[str]
+    conditions: frozenset[str]
+
+    def knows(self, kind: StepKind, action: str) -> bool:
+        return action in (self.conditions if kind.names_condition else self.actions)
+
+    def known(self, kind: StepKind) -> tuple[str, ...]:
+        return tuple(sorted(self.conditions if kind.names_condition else self.actions))
 
 
 def _automated(step: RunbookStep, context: StepContext, tools: StepTools) -> StepResult:
@@ -109,14 +139,16 @@ def _needs_approval(step: RunbookStep, context: StepContext, tools: StepTools) -
 
 
 def _verify(step: RunbookStep, context: StepContext, tools: StepTools) -> StepResult:
-    if tools.verifier.check(step.action, step.params, context):
-        return StepResult.done(f"{step.action} holds")
-    return StepResult.pending(f"{step.action} does not hold yet")
+    answer = tools.verifier.check(step.action, step.params, context)
+    verdict = answer if isinstance(answer, Verdict) else Verdict(bool(answer))
+    if verdict.holds:
+        return StepResult.done(f"{step.action} holds", verdict.measured, verdict.evidence)
+    return StepResult.pending(f"{step.action} does not hold yet", verdict.measured, verdict.evidence)
 
 
 AUTOMATED = StepKind("automated", False, _automated, "runs the action through the ActionRunner")
 NEEDS_APPROVAL = StepKind("needs_approval", True, _needs_approval, "waits for approval, then runs the action")
-VERIFY = StepKind("verify", False, _verify, "waits until the Verifier confirms the condition")
+VERIFY = StepKind("verify", False, _verify, "waits until the Verifier confirms the condition", names_condition=True)
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Which events start a recovery, and the incident a new recovery opens.
+"""Which events start a recovery (and what a drill asks for), and the incident a new recovery opens.
 
 ``adaptation.escalate_to_recovery`` always asks for one; ``detection.alert_fired`` only when
 the alert is EMERGENCY (the higher of the event's and the payload's severity). The incident's
@@ -16,6 +16,7 @@ from aref.errors import InvalidInputError
 from aref.events import Event, Severity, new_id
 from aref.models import AnomalyClass, DetectionClass, Incident, IncidentSeverity, IncidentStatus, RecoveryTier
 from aref.recovery.alerts import AlertMemo
+from aref.recovery.drills import DRILL_CORRELATION_PREFIX, DRILL_INCIDENT_PREFIX, DrillPlan
 from aref.recovery.state import Recovery, TierEntry
 
 E = TypeVar("E", bound=Enum)
@@ -40,6 +41,8 @@ class RecoveryRequest:
     detection_class: DetectionClass | None = None
     reason: str = "recovery started"
     anomaly_class: AnomalyClass | None = None
+    onset_witness: str = "breaching_sample"
+    drill: DrillPlan | None = None
 
 
 def correlation_of(event: Event) -> str:
@@ -69,6 +72,7 @@ def from_escalation(event: Event, memo: AlertMemo | None) -> RecoveryRequest:
         alert_id=str(payload.get("alert_id") or "") or None,
         reason=f"adaptation escalated: {payload.get('reason') or 'adaptation window passed'}",
         anomaly_class=_enum(AnomalyClass, payload.get("anomaly_class")),
+        onset_witness=memo.onset_witness if memo else "breaching_sample",
     )
 
 
@@ -86,19 +90,35 @@ def from_alert(event: Event, memo: AlertMemo) -> RecoveryRequest | None:
         alert_id=str(event.payload.get("alert_id") or "") or None,
         detection_class=_enum(DetectionClass, event.payload.get("detection_class")),
         reason="EMERGENCY alert",
+        onset_witness=memo.onset_witness,
+    )
+
+
+def for_drill(service: str, plan: DrillPlan) -> RecoveryRequest:
+    """A drill's request: its own correlation id, no alert, the lowest severity."""
+    mode = "dry-run " if plan.dry_run else ""
+    return RecoveryRequest(
+        service,
+        new_id(DRILL_CORRELATION_PREFIX),
+        severity=IncidentSeverity.SEV4,
+        title=f"{mode}drill of {service}: {plan.label}",
+        reason=f"{mode}drill of {plan.label} asked by {plan.by}",
+        drill=plan,
     )
 
 
 def open_recovery(req: RecoveryRequest, now: float, known_alerts: frozenset[str] = frozenset()) -> Recovery:
-    """A new recovery at T0 whose incident is RECOVERING; ``known_alerts`` are already open."""
+    """A new recovery whose incident is RECOVERING; ``known_alerts`` are already open. It starts at
+    T0, or a drill at its first planned tier with an ``INC-DRILL-`` incident."""
     if not req.service:
         raise InvalidInputError("service", "must not be empty")
     if not req.correlation_id:
         raise InvalidInputError("correlation_id", "must not be empty")
     detected = now if req.detected_at is None else req.detected_at
     severity = req.severity
+    tier = req.drill.tiers[0] if req.drill is not None else RecoveryTier.T0
     incident = Incident(
-        id=new_id("INC"),
+        id=new_id(DRILL_INCIDENT_PREFIX if req.drill is not None else "INC"),
         title=req.title or f"{req.service}: {req.reason}",
         service=req.service,
         severity=severity if isinstance(severity, IncidentSeverity) else _INCIDENT_SEVERITY[severity],
@@ -107,14 +127,17 @@ def open_recovery(req: RecoveryRequest, now: float, known_alerts: frozenset[str]
         detected_at=detected,
         detection_class=req.detection_class,
         anomaly_class=req.anomaly_class,
-        recovery_tier=RecoveryTier.T0,
+        recovery_tier=tier,
+        onset_witness=req.onset_witness if req.onset_at is not None else "breaching_sample",
     ).advance(IncidentStatus.RECOVERING, now, req.reason)
     return Recovery(
         id=new_id("REC"),
         incident=incident,
         started_at=now,
-        tiers=(TierEntry(RecoveryTier.T0, now, req.reason),),
+        tier=tier,
+        tiers=(TierEntry(tier, now, req.reason),),
         open_alerts=tuple(sorted(known_alerts | ({req.alert_id} if req.alert_id else set()))),
+        drill=req.drill,
     )
 
 

@@ -56,10 +56,17 @@ def step(
 
 
 def runbook(
-    tier: str, steps: Sequence[Mapping[str, Any]], *, name: str | None = None, service: str | None = None
+    tier: str,
+    steps: Sequence[Mapping[str, Any]],
+    *,
+    name: str | None = None,
+    service: str | None = None,
+    trigger: str | None = None,
 ) -> Runbook:
     data: dict[str, Any] = {"name": name or f"rb-{tier.lower()}", "tier": tier, "steps": list(steps)}
     if service is not None:
         data["service"] = service
+    if trigger is not None:
+        data["trigger"] = trigger
     (built,) = runbooks_from_data(data, source="test")
     return built

@@ -19,9 +19,9 @@ def test_three_default_runbooks_one_per_first_tier() -> None:
     assert t0.source == "aref/recovery/runbooks/t0_emergency_stabilization.yml"
 
 
-def test_t0_has_five_automated_steps() -> None:
+def test_t0_has_four_automated_steps() -> None:
     t0 = default_runbooks()[0]
-    assert [s.kind for s in t0.steps] == ["automated"] * 5
+    assert [s.kind for s in t0.steps] == ["automated"] * 4
 
 
 def test_t1_has_six_ic_led_steps_and_no_approval() -> None:
@@ -49,7 +49,7 @@ def test_configured_runbooks_add_the_runbook_dir() -> None:
     repo_runbooks = Path(__file__).resolve().parents[3] / "runbooks"
     names = [r.name for r in configured_runbooks(RecoverySettings(runbook_dir=repo_runbooks))]
     assert names[:3] == [r.name for r in default_runbooks()]
-    assert names[3:] == ["payment-provider-outage-t0", "payment-provider-outage-t1"]
+    assert names[3:] == ["drill-flag-and-failure-check", "payment-provider-outage-t0", "payment-provider-outage-t1"]
 
 
 def test_a_missing_runbook_dir_leaves_the_defaults(tmp_path: Path) -> None:

@@ -16,5 +16,6 @@ def test_the_dry_run_runner_records_and_reports_done() -> None:
     assert runner.requested[-1].params == {"n": 1}
 
 
-def test_the_dry_run_verifier_confirms_everything() -> None:
-    assert DryRunVerifier().check("metrics.error_rate_below", {}, CONTEXT) is True
+def test_the_dry_run_verifier_confirms_everything_and_says_it_measured_nothing() -> None:
+    verdict = DryRunVerifier().check("metrics.error_rate_below", {}, CONTEXT)
+    assert (verdict.holds, verdict.measured) == (True, "dry run: not measured")

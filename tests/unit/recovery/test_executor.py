@@ -228,3 +228,16 @@ def test_an_execution_round_trips_through_a_record() -> None:
     rig = Rig(ScriptedRunner(_pending("act.b", 100)))
     ex = rig.run(runbook("T0", [step("a", params={"level": "minimal"}), step("b")]))
     assert from_record(RunbookExecution, to_record(ex)) == ex
+
+
+def test_an_execution_started_as_a_dry_run_performs_nothing_while_the_executor_is_live() -> None:
+    rig = Rig()
+    rb = runbook("T0", [step("a"), step("v", "verify", action="slo.within_target")])
+    rig.verifier.holds["slo.within_target"] = False
+    started = rig.executor.start(rb, recovery_id="REC-1", correlation_id="COR-1", service="payments", dry_run=True)
+    ex = rig.executor.advance(started)
+    assert (ex.status, ex.dry_run, rig.runner.actions, rig.verifier.calls) == (ExecutionStatus.COMPLETED, True, [], [])
+    assert [s.detail for s in ex.steps] == ["dry run: act.a not performed", "slo.within_target holds"]
+    assert all(e.payload["dry_run"] for e in rig.sink.of(RUNBOOK_STEP_COMPLETED))
+    live = rig.run(rb)
+    assert (live.dry_run, rig.runner.actions) == (False, ["act.a"])
