@@ -3,6 +3,9 @@
 Invariants:
 - CLOSED judges the last ``window_size`` counted outcomes; once the window holds at least
   ``minimum_calls`` and the failure rate is >= ``failure_rate_threshold`` it opens.
+- With ``window_max_age`` an outcome observed longer ago than that leaves the window (and the
+  failure rate a snapshot reports): old failures say nothing about the callee now, whether the
+  breaker is closed or is half-open with its opening window still held.
 - OPEN refuses every call until ``recovery_timeout`` has passed, then becomes HALF_OPEN
   lazily (on the next ``state`` read, ``allow()`` or ``tick()``); the transition is dated
   at ``retry_at``, not at the moment it is noticed.
@@ -46,6 +49,7 @@ class BreakerConfig:
     recovery_timeout: float = 30.0
     half_open_max_calls: int = 3
     excluded_errors: frozenset[str] = field(default_factory=frozenset)
+    window_max_age: float | None = None  # seconds an outcome stays in the window; None: until pushed out
 
     def __post_init__(self) -> None:
         if not 0 < self.failure_rate_threshold <= 1:
@@ -58,6 +62,8 @@ class BreakerConfig:
             raise InvalidInputError("recovery_timeout", "must be > 0")
         if self.half_open_max_calls < 1:
             raise InvalidInputError("half_open_max_calls", "must be >= 1")
+        if self.window_max_age is not None and self.window_max_age <= 0:
+            raise InvalidInputError("window_max_age", "must be > 0")
         object.__setattr__(self, "excluded_errors", frozenset(self.excluded_errors))
 
     @classmethod
@@ -71,6 +77,7 @@ class BreakerConfig:
             recovery_timeout=settings.circuit_breaker_recovery_timeout,
             half_open_max_calls=settings.circuit_breaker_half_open_max_calls,
             excluded_errors=excluded_errors,
+            window_max_age=settings.signal_max_age_seconds,
         )
 
 
@@ -100,6 +107,7 @@ class BreakerSnapshot:
     total_rejected: int
     transitions: int
     since: float
+    last_outcome_at: float | None = None  # when the newest counted outcome was observed; None: never
 
 
 class CircuitBreaker:
@@ -111,7 +119,7 @@ class CircuitBreaker:
         self._name = name
         self._config = config
         self._clock = clock
-        self._window: deque[bool] = deque(maxlen=config.window_size)  # True = failure
+        self._window: deque[tuple[float, bool]] = deque(maxlen=config.window_size)  # (observed at, failed)
         self._state = BreakerState.CLOSED
         self._since = clock.now()
         self._opened_at: float | None = None
@@ -121,6 +129,7 @@ class CircuitBreaker:
         self._total_calls = 0
         self._total_rejected = 0
         self._transitions = 0
+        self._last_outcome_at: float | None = None
         self._listeners: list[TransitionListener] = []
 
     @property
@@ -141,7 +150,15 @@ class CircuitBreaker:
 
     @property
     def failure_rate(self) -> float:
-        return sum(self._window) / len(self._window) if self._window else 0.0
+        window = self._recent()
+        return sum(window) / len(window) if window else 0.0
+
+    def _recent(self) -> list[bool]:
+        """The window's outcomes (True = failure) not older than ``window_max_age``."""
+        if self._config.window_max_age is None:
+            return [failed for _, failed in self._window]
+        oldest = self._clock.now() - self._config.window_max_age
+        return [failed for at, failed in self._window if at >= oldest]
 
     def allow(self) -> bool:
         """Whether a call may go through now; a HALF_OPEN admission uses up one probe."""
@@ -181,10 +198,13 @@ class CircuitBreaker:
                 raise InvalidInputError(name, "must be >= 0")
         state = self.state
         self._total_calls += successes + failures + excluded
+        if successes + failures + excluded:
+            observed = self._clock.now() if at is None else at
+            self._last_outcome_at = max(observed, self._last_outcome_at or observed)
         if at is not None and at < self._since:
             return state
         if state is BreakerState.CLOSED:
-            self._judge_window(successes, failures)
+            self._judge_window(successes, failures, self._clock.now() if at is None else at)
         elif state is BreakerState.HALF_OPEN:
             self._judge_probes(successes, failures)
         return self._state
@@ -215,28 +235,31 @@ class CircuitBreaker:
 
     def snapshot(self) -> BreakerSnapshot:
         state = self.state
+        window = self._recent()
         return BreakerSnapshot(
             name=self._name,
             state=state,
-            failure_rate=self.failure_rate,
-            calls_in_window=len(self._window),
-            failures=sum(self._window),
+            failure_rate=sum(window) / len(window) if window else 0.0,
+            calls_in_window=len(window),
+            failures=sum(window),
             opened_at=self._opened_at,
             retry_at=self._retry_at,
             total_calls=self._total_calls,
             total_rejected=self._total_rejected,
             transitions=self._transitions,
             since=self._since,
+            last_outcome_at=self._last_outcome_at,
         )
 
     def _refresh(self) -> None:
         if self._state is BreakerState.OPEN and self._retry_at is not None and self._clock.now() >= self._retry_at:
             self._transition(BreakerState.HALF_OPEN, self._retry_at, "recovery timeout elapsed", self.failure_rate)
 
-    def _judge_window(self, successes: int, failures: int) -> None:
-        self._window.extend([False] * min(successes, self._config.window_size))
-        self._window.extend([True] * min(failures, self._config.window_size))
-        calls, rate = len(self._window), self.failure_rate
+    def _judge_window(self, successes: int, failures: int, at: float) -> None:
+        self._window.extend([(at, False)] * min(successes, self._config.window_size))
+        self._window.extend([(at, True)] * min(failures, self._config.window_size))
+        window = self._recent()
+        calls, rate = len(window), sum(window) / len(window) if window else 0.0
         if calls >= self._config.minimum_calls and rate >= self._config.failure_rate_threshold:
             reason = f"failure rate {rate:.2f} >= {self._config.failure_rate_threshold:.2f} over {calls} calls"
             self._transition(BreakerState.OPEN, self._clock.now(), reason, rate)

@@ -4,8 +4,11 @@ Invariants:
 - One shared breaker per edge of the dependency graph, one bulkhead and one token bucket per
   service; degradation tiers are re-derived after every input (reports, events, tick).
 - A service's health signals: the error rate its callers see (the worst breaker window into
-  it that holds at least ``minimum_calls``), how many of its own dependency breakers are not
-  closed, and the most severe of its active alerts.
+  it that holds at least ``minimum_calls`` outcomes of the last ``signal_max_age_seconds``: a
+  window is a count of calls, so without the age limit old failures would hold a tier for as long
+  as nobody calls, or a half-open breaker's first probe would revive the window that opened it),
+  how many of its own dependency breakers are not closed, and the most severe of its active alerts. A service with callers none of which called it in that time, and no alert,
+  steps down without the hold (nothing is flowing that could flap), as one whose alerts ended no_data.
 - With a store, breaker decisions are persisted on change (collection ``breakers``) and
   reloaded at construction, so the shared state and its version survive a restart.
 """
@@ -29,7 +32,7 @@ from aref.errors import NotFoundError
 from aref.events import Event, EventSink, Severity
 from aref.records import from_record, to_record
 from aref.store import Collection, Store
-from aref.topics import ALERT_FIRED, ALERT_RESOLVED
+from aref.topics import ALERT_FIRED, ALERT_RESOLVED, NO_DATA
 from aref.topology import DEMO_TOPOLOGY, SERVICES, DependencyGraph
 
 BREAKERS_COLLECTION = Collection.BREAKERS
@@ -64,8 +67,10 @@ class AbsorptionEngine:
         }
         self._degradation = DegradationManager(self._services, clock, sink, policy)
         self._alerts: dict[str, dict[str, tuple[Severity, str | None]]] = {}
+        self._silent: set[str] = set()  # services whose last alert resolved as no_data: no traffic to flap
         self._ignored_events = 0
         self._persisted_version = 0
+        self._reported: dict[str, tuple[str, float]] = {}
         if store is not None:
             self._reload(store)
 
@@ -73,7 +78,11 @@ class AbsorptionEngine:
 
     def apply_reports(self, reports: Iterable[OutcomeReport], *, correlation_id: str | None = None) -> int:
         """Apply replica outcome reports; returns how many were new (duplicates are skipped)."""
-        applied = self._registry.apply_all(reports, correlation_id=correlation_id)
+        batch = list(reports)
+        applied = self._registry.apply_all(batch, correlation_id=correlation_id)
+        for report in batch:
+            if report.at >= self._reported.get(report.edge, ("", float("-inf")))[1]:
+                self._reported[report.edge] = (report.reporter_id, report.at)
         self._settle()
         return applied
 
@@ -114,6 +123,15 @@ class AbsorptionEngine:
     def tier(self, service: str) -> DegradationTier:
         return self._degradation.tier(service)
 
+    def pin_tier(self, service: str, tier: DegradationTier | None, reason: str = "") -> DegradationTier:
+        """A human's tier for ``service`` (None lifts the pin and the tier follows its signals again)."""
+        self._degradation.pin(service, tier, reason=reason)
+        self._settle()
+        return self._degradation.tier(service)
+
+    def pinned_tiers(self) -> dict[str, DegradationTier]:
+        return self._degradation.pinned()
+
     def blast_radius(self, service: str) -> BlastRadius:
         return blast_radius(self._graph, service, self._open_edges())
 
@@ -121,10 +139,12 @@ class AbsorptionEngine:
         """What absorption has in place, as measured (see ``aref.absorption.facts``)."""
         return AbsorptionFacts(
             breakers_configured=len(self._registry.edges),
+            breaker_edges=self._registry.edges,
             has_bulkheads=bool(self._bulkheads),
             has_rate_limiters=bool(self._limiters),
             has_degradation_tiers=bool(self._degradation.states()),
             blast_radius_containment_pct=measured_containment(blast_radii(self._graph, self._open_edges()).values()),
+            guard_reports=tuple((edge, reporter, at) for edge, (reporter, at) in self._reported.items()),
         )
 
     def status(self) -> dict[str, Any]:
@@ -156,6 +176,7 @@ class AbsorptionEngine:
                 s: {**to_record(d), "disabled_features": list(d.disabled_features)}
                 for s, d in self._degradation.states().items()
             },
+            "pinned_tiers": {s: t.value for s, t in self._degradation.pinned().items()},
             "active_alerts": {s: sorted(alerts) for s, alerts in self._alerts.items() if alerts},
             "ignored_events": self._ignored_events,
         }
@@ -169,8 +190,11 @@ class AbsorptionEngine:
         alerts = self._alerts.setdefault(service, {})
         if event.topic == ALERT_FIRED:
             alerts[alert_id] = (_alert_severity(event), event.correlation_id)
+            self._silent.discard(service)
         else:
             alerts.pop(alert_id, None)
+            if event.payload.get("reason") == NO_DATA:
+                self._silent.add(service)
         latest = [cid for _, cid in alerts.values() if cid is not None]
         if service in self._graph.nodes:
             self._registry.correlate(service, latest[-1] if latest else None)
@@ -193,16 +217,34 @@ class AbsorptionEngine:
                 dependencies=len(dependencies),
                 alert_severity=max((sev for sev, _ in alerts.values()), key=lambda s: s.rank, default=None),
             )
-            self._degradation.evaluate(service, signals, correlation_id=self._correlation(service, not_closed))
+            self._degradation.evaluate(
+                service,
+                signals,
+                correlation_id=self._correlation(service, not_closed),
+                hold=service not in self._silent and not (not alerts and self._uncalled(service, snapshots)),
+            )
         self._persist()
 
     def _seen_error_rate(self, service: str, snapshots: dict[str, BreakerSnapshot]) -> float:
         rates = [
-            snapshots[edge_name(caller, service)].failure_rate
-            for caller in self._graph.dependents(service)
-            if snapshots[edge_name(caller, service)].calls_in_window >= self._config.minimum_calls
+            snap.failure_rate
+            for snap in self._inbound(service, snapshots)
+            if snap.calls_in_window >= self._config.minimum_calls
         ]
         return max(rates, default=0.0)
+
+    def _inbound(self, service: str, snapshots: dict[str, BreakerSnapshot]) -> list[BreakerSnapshot]:
+        return [snapshots[edge_name(caller, service)] for caller in self._graph.dependents(service)]
+
+    def _fresh(self, snap: BreakerSnapshot) -> bool:
+        """The window had an outcome in the last ``signal_max_age_seconds``."""
+        age = self._settings.signal_max_age_seconds
+        return snap.last_outcome_at is not None and self._clock.now() - snap.last_outcome_at <= age
+
+    def _uncalled(self, service: str, snapshots: dict[str, BreakerSnapshot]) -> bool:
+        """``service`` has callers and none of them called it lately."""
+        inbound = self._inbound(service, snapshots)
+        return bool(inbound) and not any(self._fresh(snap) for snap in inbound)
 
     def _correlation(self, service: str, not_closed: list[str]) -> str | None:
         own = [cid for _, cid in self._alerts.get(service, {}).values() if cid is not None]

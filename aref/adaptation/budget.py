@@ -101,10 +101,10 @@ class ErrorBudgetPolicy:
         )
 
     def load(self, states: Iterable[BudgetFreeze]) -> None:
-        """Reinstate saved freezes; those of unknown services are ignored."""
+        """Reinstate saved freezes; those of unknown services, and shed flags that no longer exist, are ignored."""
         self._spent.clear()
         self._shed.clear()
         for state in states:
             if state.service in self._flags.services and state.spent:
                 self._spent[state.service] = dict(state.spent)
-                self._shed[state.service] = tuple(state.shed)
+                self._shed[state.service] = tuple(name for name in state.shed if self._flags.exists(name))

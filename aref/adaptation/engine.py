@@ -9,6 +9,8 @@ classifier's persistence threshold is re-decided once. An opened breaker on an e
 fails ``dep`` over to its backup route; when all breakers into ``dep`` close, that shift is undone.
 An alert reporting an SLO's error budget spent past ``feature_flag_error_budget_trigger`` switches
 off the service's non-critical flags until the budget is back under it (``aref.adaptation.budget``).
+Flags it shed come back once their service has had no open alert for ``restore_after_seconds``
+(``aref.adaptation.relief``).
 Every event emitted in response keeps the triggering event's correlation id. Malformed events
 are skipped and listed under ``rejected_events`` in ``status()``.
 """
@@ -23,15 +25,18 @@ from typing import Any, ClassVar
 from aref import topics
 from aref.adaptation import journal
 from aref.adaptation.budget import BudgetChange
+from aref.adaptation.capacity import ClusterCapacity, Placement
 from aref.adaptation.classify import AnomalyClassifier
 from aref.adaptation.controls import Controls
 from aref.adaptation.decision_tree import Decision, DecisionTree
+from aref.adaptation.effect import Verdict
 from aref.adaptation.executor import Executor
 from aref.adaptation.facts import AdaptationFacts
-from aref.adaptation.feature_flags import FeatureFlag
+from aref.adaptation.feature_flags import Actor, FeatureFlag
 from aref.adaptation.history import AlertHistory
 from aref.adaptation.journal import Journal
 from aref.adaptation.persistence import SnapshotStore
+from aref.adaptation.relief import ShedRelief
 from aref.adaptation.scaling import LoadSignals, ScalingPolicy
 from aref.adaptation.signals import AlertSignal, BreakerSignal, Resolution
 from aref.adaptation.strategies import DEFAULT_STRATEGIES, Strategy
@@ -78,20 +83,37 @@ class AdaptationEngine:
             cooldown_seconds=settings.scale_cooldown_seconds,
             latency_target_ms=settings.scale_latency_target_ms,
             error_rate_target=settings.scale_error_rate_target,
-            target_utilization=settings.scale_up_cpu_threshold / 100,
+            target_ongoing=settings.scale_target_ongoing,
+            tolerance=settings.scale_tolerance,
+            up_stabilization_seconds=settings.scale_up_stabilization_seconds,
+            down_stabilization_seconds=settings.scale_down_stabilization_seconds,
+            effect_ticks=settings.scale_effect_ticks,
         )
-        self.controls = Controls(services, clock, policy, budget_trigger=settings.feature_flag_error_budget_trigger)
+        placement = Placement(
+            replica_memory_mb=settings.scale_replica_memory_mb,
+            memory_reserve_mb=settings.scale_memory_reserve_mb,
+            max_cpu_busy=settings.scale_max_node_cpu,
+        )
+        self.controls = Controls(
+            services,
+            clock,
+            policy,
+            budget_trigger=settings.feature_flag_error_budget_trigger,
+            placement=placement,
+        )
+        self.controls.autoscaler.set_enabled(settings.autoscale)
         self.flags = self.controls.flags
         self.traffic = self.controls.traffic
         self.failover = self.controls.failover
         self.autoscaler = self.controls.autoscaler
         self.windows = WindowTracker(settings.adaptation_window_seconds, history_size=log_size)
         self.history = AlertHistory()
+        self._relief = ShedRelief(settings.restore_after_seconds)
+        self._last_episode: dict[str, str | None] = {}  # service -> correlation id of its last resolved alert
         self.tree = DecisionTree(topology, classifier, strategies)
         self._exec = Executor(self.flags, self.traffic, self.autoscaler, clock, sink)
         self._journal = Journal(log_size, store)
         self._snapshots = SnapshotStore(store)
-        self._capacity = settings.capacity_per_replica
         self._totals = dict.fromkeys(TOTALS, 0)
         self._rejected: deque[dict[str, str]] = deque(maxlen=20)
         self._handlers: dict[str, Callable[[Event], None]] = {
@@ -125,10 +147,13 @@ class AdaptationEngine:
             self._escalate(window, reason)
         for window in self.windows.active():
             self._reassess(window, now)
+        self._relieve(now)
         for decision in self.autoscaler.evaluate(now):
             self._totals["scale_requests"] += 1
             self._exec.scale_requested(decision, None)
             self._log("scaling", decision.service, "autoscale", (f"scale to {decision.desired}",), decision.reason)
+        for verdict in self.autoscaler.take_verdicts():
+            self._log_verdict(verdict)
         self.history.prune(now)
         self._commit()
 
@@ -150,6 +175,7 @@ class AdaptationEngine:
             "flags": {f.name: f.to_status() for f in self.flags.flags()},
             "traffic": self.traffic.snapshot(),
             "scaling": self.autoscaler.status(now),
+            "autoscaler": self.autoscaler.summary(now),
             "windows": {
                 "active": [w.to_status(now) for w in self.windows.active()],
                 "recent": [w.to_status(now) for w in self.windows.closed()],
@@ -210,13 +236,29 @@ class AdaptationEngine:
         request_rate: float,
         latency_p99: float,
         error_rate: float,
-        capacity_per_replica: float | None = None,
+        ongoing_per_replica: float = 0.0,
+        latency_mean_ms: float = 0.0,
     ) -> None:
-        """Feed one load sample (total req/s, p99 in ms); the policy runs on the next tick."""
-        capacity = self._capacity if capacity_per_replica is None else capacity_per_replica
-        signals = LoadSignals(request_rate, capacity, latency_p99, error_rate)
+        """Feed one load sample (req/s, p99 and mean ms, in flight per replica); decided on the next tick."""
+        signals = LoadSignals(ongoing_per_replica, latency_p99, error_rate, request_rate, latency_mean_ms)
         self.autoscaler.observe(service, replicas, signals, self._clock.now())
         self._commit()
+
+    def observe_capacity(self, capacity: ClusterCapacity) -> None:
+        """What the cluster can place, as the runtime measured it."""
+        self.autoscaler.set_capacity(capacity)
+
+    def set_autoscale(self, enabled: bool, actor: str = "human") -> None:
+        """Switch automatic scaling (the policy's and the strategies') on or off."""
+        self.autoscaler.set_enabled(enabled)
+        self._log(actor, "*", "autoscale", (f"autoscale {'on' if enabled else 'off'}",), f"set by a {actor}")
+        self._commit()
+
+    def _log_verdict(self, verdict: Verdict) -> None:
+        strategy = "autoscale_effective" if verdict.effective else "autoscale_ineffective"
+        judged = "effective" if verdict.effective else "ineffective"
+        action = f"scale-out {verdict.previous}->{verdict.desired} judged {judged}"
+        self._log("scaling", verdict.service, strategy, (action,), verdict.reason)
 
     def _on_alert_fired(self, event: Event) -> None:
         signal = AlertSignal.from_event(event)
@@ -246,6 +288,7 @@ class AdaptationEngine:
     def _on_alert_resolved(self, event: Event) -> None:
         resolution = Resolution.from_event(event)
         self.history.resolve(resolution.alert_id, resolution.resolved_at)
+        self._last_episode[resolution.service] = event.correlation_id
         if self.windows.resolve(resolution.alert_id, self._clock.now()) is not None:
             self._totals["mitigated"] += 1
         self._budget_changed(
@@ -315,6 +358,21 @@ class AdaptationEngine:
     def _breaker_action(self, strategy: str, change: TrafficChange, event: Event, reason: str) -> None:
         action = self._exec.breaker_action(strategy, change, event.correlation_id, reason)
         self._log("breaker", change.service, strategy, (action,), reason, event.correlation_id)
+
+    def _relieve(self, now: float) -> None:
+        """Switch back on what adaptation shed of services quiet for the hold (not budget-frozen ones)."""
+        shed = {f.service for f in self.flags.flags() if not f.enabled and f.changed_by == Actor.AUTO}
+        shed -= {s for s in shed if self.controls.budget.frozen(s)}
+        hold = self._relief.hold_seconds
+        for service in self._relief.due(shed, self.history.open_services(), now):
+            reason = f"no alert on {service} for {hold:g}s: shed load restored"
+            changes = self.flags.restore(service, reason=reason)
+            cid = self._last_episode.get(service)
+            for change in changes:
+                self._exec.flag_changed(change, cid)
+            if changes:
+                actions = tuple(f"enable {c.flag}" for c in changes)
+                self._log("auto", service, "restore_shed_load", actions, reason, cid)
 
     def _log(
         self,

@@ -79,6 +79,10 @@ class AlertHistory:
         entry = self._entries.get(alert_id)
         return None if entry is None else entry.signal
 
+    def open_services(self) -> set[str]:
+        """Services with an alert that has not resolved."""
+        return {e.signal.service for e in self._entries.values() if e.resolved_at is None}
+
     def is_open(self, alert_id: str) -> bool:
         entry = self._entries.get(alert_id)
         return entry is not None and entry.resolved_at is None

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from aref.detection.detector import Signal
+from aref.detection.onset import OnsetWitness
 from aref.errors import ConflictError, InvalidInputError, NotFoundError
 from aref.events import Severity, new_id
 from aref.models import DetectionClass
@@ -52,6 +53,7 @@ class Alert:
     resolved_at: float | None = None
     actioned_at: float | None = None
     resolution: str | None = None  # why it resolved: condition_cleared, no_data or manual; None while open
+    onset_witness: str = OnsetWitness.BREACHING_SAMPLE.value  # who saw the onset first (aref.detection.onset)
 
     @property
     def is_open(self) -> bool:
@@ -99,8 +101,12 @@ class AlertTracker:
         self._resolved: OrderedDict[str, Alert] = OrderedDict()  # by id, oldest first
         self._history = history
 
-    def fire(self, signal: Signal, at: float) -> tuple[Alert, FireOutcome]:
-        """Open an alert for a firing signal, or fold it into the open alert of its fingerprint."""
+    def fire(
+        self, signal: Signal, at: float, witness: OnsetWitness = OnsetWitness.BREACHING_SAMPLE
+    ) -> tuple[Alert, FireOutcome]:
+        """Open an alert for a firing signal, or fold it into the open alert of its fingerprint.
+
+        ``witness`` says who saw the signal's ``onset_at`` (for a new alert)."""
         if not signal.firing or signal.severity is None or signal.onset_at is None:
             raise InvalidInputError("signal", "only a firing signal can fire an alert")
         current = self._open.get(signal.fingerprint)
@@ -123,6 +129,7 @@ class AlertTracker:
             fired_at=at,
             last_seen=at,
             correlation_id=self._incident_of(signal.service) or new_id("COR"),
+            onset_witness=witness.value,
         )
         self._open[alert.fingerprint] = alert
         return alert, FireOutcome.NEW

@@ -5,8 +5,11 @@ registered detector judges it and the resulting signals drive the alert lifecycl
 emits ``detection.alert_fired`` with a fresh correlation id; a duplicate only bumps the open
 alert; an escalation re-emits ``alert_fired`` for the same alert (payload ``escalated_from``);
 a detector clearing the condition resolves it (``detection.alert_resolved``, same correlation
-id). A service that sends no request (nor probe) for ``no_data_seconds`` has nothing to judge: its
-open alerts resolve with resolution ``no_data`` and no alert fires on it until traffic returns.
+id). Alerts are judged on the data they came from: a synthetic alert on probe results, every
+other on the requests the replicas report. When that data stops for ``no_data_seconds`` there
+is nothing to judge: the alert resolves with resolution ``no_data`` and none of its kind fires
+until the data returns (a probe keeps no latency alert of past load alive). A dependency breaker
+opening is an alert on the service it guards, judged on its callers' requests (``callers``).
 Every resolved alert says why (``resolution``: ``condition_cleared``, ``no_data``, ``manual``).
 With a store, every alert change is persisted and a new engine over the same store takes
 the open alerts back, so an actor restart loses none.
@@ -16,31 +19,47 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
+from enum import StrEnum
 from typing import Any, ClassVar
 
 from aref import topics
 from aref.clock import Clock
 from aref.config import DetectionSettings
+from aref.detection import callers
 from aref.detection.alerts import Alert, AlertState, AlertTracker, FireOutcome
 from aref.detection.detector import Detector, Signal
 from aref.detection.facts import DetectionFacts, measured_facts
 from aref.detection.fatigue import WEEK_SECONDS, FatigueMonitor
+from aref.detection.onset import OnsetWitness, Sightings
 from aref.detection.probes import ProbeResult
 from aref.detection.registry import build_detectors
 from aref.errors import ConflictError, InvalidInputError, NotFoundError
 from aref.events import Event, EventCategory, EventSink, Severity
-from aref.models import HealthSample
+from aref.models import DetectionClass, HealthSample
 from aref.records import to_record
 from aref.store import Collection, Repository, Store
 from aref.topology import SERVICES
 
 SOURCE = "detection"
-CLEARED, NO_DATA, MANUAL = "condition_cleared", "no_data", "manual"  # why an alert resolved
+CLEARED, NO_DATA, MANUAL = "condition_cleared", topics.NO_DATA, "manual"  # why an alert resolved
+
+
+class DataSource(StrEnum):
+    """What an alert is judged on."""
+
+    REQUESTS = "requests"
+    PROBES = "probes"
+
+
+def data_source(detection_class: DetectionClass) -> DataSource:
+    return DataSource.PROBES if detection_class is DetectionClass.SYNTHETIC else DataSource.REQUESTS
+
+
 RECENT_RESOLVED = 20
 
 
 class DetectionEngine:
-    SUBSCRIBES: ClassVar[tuple[str, ...]] = (topics.STRATEGY_EXECUTED,)
+    SUBSCRIBES: ClassVar[tuple[str, ...]] = (topics.STRATEGY_EXECUTED, *callers.TOPICS)
 
     def __init__(
         self,
@@ -65,7 +84,10 @@ class DetectionEngine:
         self._repo = None if store is None else Repository(store, Collection.ALERTS, Alert)
         self._fired = 0
         self._no_data_s = settings.no_data_seconds
-        self._traffic_at = dict.fromkeys(self._services, clock.now())  # the start counts as traffic: a grace
+        self._sightings = Sightings(self._services, settings.onset_lookback_seconds)
+        self._callers = callers.CallerView()
+        start = clock.now()  # the start counts as data: a grace
+        self._seen_at = {(s, source): start for s in self._services for source in DataSource}
         self._reload()
 
     def _reload(self) -> None:
@@ -85,17 +107,32 @@ class DetectionEngine:
     def ingest(self, sample: HealthSample) -> None:
         self._require_service(sample.service)
         if sample.requests > 0:
-            self._traffic_at[sample.service] = self._clock.now()
+            self._seen_at[sample.service, DataSource.REQUESTS] = self._clock.now()
         self._apply([s for d in self._detectors for s in d.observe(sample)])
 
     def ingest_probe(self, result: ProbeResult) -> None:
         self._require_service(result.target)
-        self._traffic_at[result.target] = self._clock.now()
+        now = self._clock.now()
+        self._seen_at[result.target, DataSource.PROBES] = now
+        if not result.ok:
+            self._sightings.saw((result.target,), result.at, OnsetWitness.PROBES, now)
         self._apply([s for d in self._detectors for s in d.observe(result)])
 
+    def ingest_client_failures(self, sent_at: Sequence[float]) -> None:
+        """Orders that failed (or answered too slowly) as clients saw them, by the time each was sent."""
+        now = self._clock.now()
+        for at in sent_at:
+            self._sightings.saw(self._services, at, OnsetWitness.CLIENTS, now)
+
     def handle(self, events: Sequence[Event]) -> None:
-        """An executed adaptation strategy names the alert it answered: that alert led to an action."""
+        """Breaker changes are the callers' view (``callers``); an executed adaptation strategy names the
+        alert it answered: that alert led to an action."""
         for event in events:
+            if event.topic in callers.TOPICS:
+                signal = self._callers.observe(event, self._clock.now())
+                if signal is not None and signal.service in self._services:
+                    self._apply([signal])
+                continue
             alert_id = event.payload.get("alert_id")
             if event.topic != topics.STRATEGY_EXECUTED or not isinstance(alert_id, str):
                 continue
@@ -108,12 +145,25 @@ class DetectionEngine:
         now = self._clock.now()
         self._apply([s for d in self._detectors for s in d.evaluate(now)])
         for alert in self._alerts.open_alerts():
-            if self._silent(alert.service, now):
+            if self._quiet(alert.service, alert.detector, alert.detection_class, now):
                 self._emit_resolved(self._save(self._alerts.resolve(alert.id, now, NO_DATA)), NO_DATA)
 
-    def _silent(self, service: str, now: float) -> bool:
-        """No request (nor probe) seen for ``no_data_seconds``: nothing to judge the service on."""
-        return now - self._traffic_at.get(service, now) >= self._no_data_s
+    def silent_services(self) -> tuple[str, ...]:
+        """Services with nothing to judge now: no request nor probe seen for ``no_data_seconds``."""
+        now = self._clock.now()
+        return tuple(s for s in self._services if all(self._silent(s, now, source) for source in DataSource))
+
+    def _quiet(self, service: str, detector: str, detection_class: DetectionClass, now: float) -> bool:
+        """Nothing to judge an alert of ``detector`` on ``service`` on: its data stopped."""
+        if detector == callers.BREAKER_DETECTOR:
+            holding = self._callers.callers(service)
+            if holding:
+                return all(self._silent(c, now, DataSource.REQUESTS) for c in holding)
+        return self._silent(service, now, data_source(detection_class))
+
+    def _silent(self, service: str, now: float, source: DataSource) -> bool:
+        """Nothing of ``source`` seen from ``service`` for ``no_data_seconds``."""
+        return now - self._seen_at.get((service, source), now) >= self._no_data_s
 
     # human actions
 
@@ -197,7 +247,7 @@ class DetectionEngine:
         now = self._clock.now()
         for signal in signals:
             if signal.firing:
-                if not self._silent(signal.service, now):  # a silent service is no_data, never firing
+                if not self._quiet(signal.service, signal.detector, signal.detection_class, now):
                     self._fire(signal, now)
                 continue
             alert = self._alerts.open_for(signal.fingerprint)
@@ -207,7 +257,11 @@ class DetectionEngine:
 
     def _fire(self, signal: Signal, now: float) -> None:
         previous = self._alerts.open_for(signal.fingerprint)
-        alert, outcome = self._alerts.fire(signal, now)
+        witness = OnsetWitness.BREACHING_SAMPLE
+        if previous is None and signal.onset_at is not None:
+            onset_at, witness = self._sightings.onset(signal.service, signal.onset_at)
+            signal = dataclasses.replace(signal, onset_at=onset_at)
+        alert, outcome = self._alerts.fire(signal, now, witness)
         self._save(alert)
         if outcome is FireOutcome.DUPLICATE:
             return
@@ -221,6 +275,7 @@ class DetectionEngine:
             "value": alert.value,
             "threshold": alert.threshold,
             "onset_at": alert.onset_at,
+            "onset_witness": alert.onset_witness,
             "fired_at": alert.fired_at,
             "detection_class": alert.detection_class.value,
             "count": alert.count,

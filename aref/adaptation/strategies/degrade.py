@@ -1,7 +1,7 @@
 """Impact 4: degrade the whole blast radius by switching off non-critical features everywhere in it.
 
 Only for a persistent anomaly: the service and every caller in its scope lose their optional
-features so the critical path (core_api, auth) keeps its capacity.
+features so the critical path (core_api) keeps its capacity.
 """
 
 from __future__ import annotations

@@ -33,6 +33,7 @@ def trip(breaker: CircuitBreaker) -> None:
         ({"window_size": 4, "minimum_calls": 5}, "window_size"),
         ({"recovery_timeout": 0.0}, "recovery_timeout"),
         ({"half_open_max_calls": 0}, "half_open_max_calls"),
+        ({"window_max_age": 0.0}, "window_max_age"),
     ],
 )
 def test_invalid_config_names_the_field(overrides: dict[str, object], field: str) -> None:
@@ -52,9 +53,49 @@ def test_config_from_settings_maps_every_field() -> None:
         circuit_breaker_window_size=8,
         circuit_breaker_recovery_timeout=12.0,
         circuit_breaker_half_open_max_calls=2,
+        signal_max_age_seconds=15.0,
     )
     config = BreakerConfig.from_settings(settings, frozenset({"timeout"}))
-    assert config == BreakerConfig(0.25, 8, 4, 12.0, 2, frozenset({"timeout"}))
+    assert config == BreakerConfig(0.25, 8, 4, 12.0, 2, frozenset({"timeout"}), 15.0)
+
+
+def test_outcomes_older_than_the_max_age_leave_the_window() -> None:
+    clock = FakeClock(T0)
+    breaker, seen = make(clock, window_max_age=20.0)
+    breaker.record(successes=6, failures=4)
+    assert (breaker.snapshot().calls_in_window, breaker.failure_rate) == (10, 0.4)
+    clock.advance(21)
+    snap = breaker.snapshot()
+    assert (snap.calls_in_window, snap.failures, snap.failure_rate) == (0, 0, 0.0)
+    assert breaker.record(failures=2) is BreakerState.CLOSED  # two fresh failures are under minimum_calls
+    assert seen == []
+
+
+def test_without_a_max_age_old_outcomes_stay_until_pushed_out() -> None:
+    clock = FakeClock(T0)
+    breaker, _ = make(clock)
+    breaker.record(successes=6, failures=4)
+    clock.advance(3600)
+    assert breaker.record(failures=1) is BreakerState.CLOSED
+    assert (breaker.snapshot().calls_in_window, breaker.failure_rate) == (11, 5 / 11)
+
+
+def test_a_half_open_breaker_no_longer_reports_its_opening_window_once_it_is_old() -> None:
+    clock = FakeClock(T0)
+    breaker, _ = make(clock, window_max_age=20.0, recovery_timeout=6.0)
+    trip(breaker)
+    assert breaker.snapshot().failure_rate == 1.0
+    clock.advance(30)
+    assert breaker.allow()
+    assert breaker.state is BreakerState.HALF_OPEN
+    breaker.record_success()  # a probe went through: new evidence, not a revival of the old window
+    snap = breaker.snapshot()
+    assert (snap.state, snap.failure_rate, snap.calls_in_window, snap.last_outcome_at) == (
+        BreakerState.HALF_OPEN,
+        0.0,
+        0,
+        T0 + 30,
+    )
 
 
 def test_four_failures_keep_it_closed_and_the_fifth_opens_it() -> None:

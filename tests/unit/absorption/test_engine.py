@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Sequence
 
@@ -21,14 +22,15 @@ from aref.topics import (
     BREAKER_OPENED,
     DEGRADATION_CHANGED,
 )
-from aref.topology import DEMO_TOPOLOGY, SERVICES, DependencyGraph
+from aref.topology import SERVICES, DependencyGraph
+from tests.unit.graphs import LAYERED
 
 T0 = 1_700_000_000.0
 EDGE = "gateway->payments"
 
 
 def engine(clock: FakeClock, sink: EventCapture, store: MemoryStore | None = None) -> AbsorptionEngine:
-    return AbsorptionEngine(AbsorptionSettings(), clock, sink, store)
+    return AbsorptionEngine(AbsorptionSettings(), clock, sink, store, LAYERED)
 
 
 def alert(clock: FakeClock, topic: str, service: str, alert_id: str, severity: Severity, cid: str | None) -> Event:
@@ -54,7 +56,7 @@ def test_wires_one_breaker_per_edge_and_guards_per_service() -> None:
     eng = engine(clock, sink)
     decisions = eng.decisions()
     assert len(decisions) == 12
-    assert set(decisions) == set(DEMO_TOPOLOGY.edge_names())
+    assert set(decisions) == set(LAYERED.edge_names())
     assert {d.state for d in decisions.values()} == {BreakerState.CLOSED}
     status = eng.status()
     assert set(status["bulkheads"]) == set(SERVICES)
@@ -106,6 +108,8 @@ def test_a_whole_incident_from_alert_to_recovery() -> None:
     clock.set(opened_at + 60.0)
     eng.tick()
     assert eng.tier("gateway") is DegradationTier.REDUCED  # still inside the step-down hold
+    # nobody has called payments for 29 s (> signal_max_age_seconds): nothing flows that could flap
+    assert eng.tier("payments") is DegradationTier.FULL
     clock.set(opened_at + 61.0)
     eng.tick()
     assert (eng.tier("gateway"), eng.tier("payments")) == (DegradationTier.FULL, DegradationTier.FULL)
@@ -120,8 +124,8 @@ def test_a_whole_incident_from_alert_to_recovery() -> None:
         (DEGRADATION_CHANGED, "payments", "minimal", "emergency"),
         (BREAKER_HALF_OPEN, "gateway", None, None),
         (BREAKER_CLOSED, "gateway", None, None),
-        (DEGRADATION_CHANGED, "gateway", "reduced", "full"),
         (DEGRADATION_CHANGED, "payments", "emergency", "full"),
+        (DEGRADATION_CHANGED, "gateway", "reduced", "full"),
     ]
     assert {e.correlation_id for e in sink.events} == {"INC-42"}
     breaker = eng.status()["breakers"][EDGE]
@@ -250,3 +254,69 @@ def test_custom_graph_services_and_policy() -> None:
     eng.apply_reports(reports(clock, "api->db", [("a", 1, 0, 5)]))
     assert eng.tier("api") is DegradationTier.EMERGENCY  # its only dependency is cut off
     assert eng.tier("web") is DegradationTier.FULL
+
+
+def test_a_tier_held_up_only_by_alerts_resolved_for_lack_of_data_steps_down_at_once() -> None:
+    clock, sink = FakeClock(T0), EventCapture()
+    eng = engine(clock, sink)
+    eng.handle([alert(clock, ALERT_FIRED, "payments", "A-1", Severity.WARNING, "COR-1")])
+    eng.handle([alert(clock, ALERT_FIRED, "orders", "A-2", Severity.WARNING, "COR-2")])
+    assert (eng.tier("payments"), eng.tier("orders")) == (DegradationTier.REDUCED, DegradationTier.REDUCED)
+    clock.advance(1.0)
+    eng.apply_reports(reports(clock, "gateway->orders", [("gw-1", 1, 5, 0)]))  # orders is being called
+    silent = alert(clock, ALERT_RESOLVED, "payments", "A-1", Severity.WARNING, "COR-1")
+    eng.handle([dataclasses.replace(silent, payload={**silent.payload, "reason": "no_data"})])
+    eng.handle([alert(clock, ALERT_RESOLVED, "orders", "A-2", Severity.WARNING, "COR-2")])
+    eng.tick()
+    assert eng.tier("payments") is DegradationTier.FULL  # no traffic: nothing to flap, no hold
+    assert eng.tier("orders") is DegradationTier.REDUCED  # cleared by its traffic: the hold applies
+    eng.apply_reports(reports(clock, EDGE, [("gw-1", 1, 5, 0)]))  # payments is being called again
+    eng.handle([alert(clock, ALERT_FIRED, "payments", "A-3", Severity.WARNING, "COR-3")])
+    eng.handle([alert(clock, ALERT_RESOLVED, "payments", "A-3", Severity.WARNING, "COR-3")])
+    eng.tick()
+    assert eng.tier("payments") is DegradationTier.REDUCED  # traffic again: the hold is back
+
+
+def test_old_failures_stop_holding_a_tier_once_nobody_calls_the_service() -> None:
+    """A breaker window counts calls, not time: without an age limit 3 failures in 20 would hold
+    the called service at minimal for as long as nobody calls it again."""
+    clock, sink = FakeClock(T0), EventCapture()
+    eng = engine(clock, sink)
+    eng.apply_reports(reports(clock, "gateway->orders", [("gw-1", 1, 16, 4)]))
+    assert eng.tier("orders") is DegradationTier.MINIMAL  # 4 failures in 20 calls: 0.2 >= 0.15
+    clock.advance(AbsorptionSettings().signal_max_age_seconds - 1)
+    eng.tick()
+    assert eng.tier("orders") is DegradationTier.MINIMAL  # still judged: the calls are recent
+    clock.advance(2)
+    eng.tick()
+    assert eng.tier("orders") is DegradationTier.FULL  # uncalled since: nothing flows that could flap
+
+
+def test_a_half_open_breakers_first_probe_does_not_revive_the_window_that_opened_it() -> None:
+    """Seen on the stack: after a payments fault the gateway->payments breaker stayed half-open
+    with its opening window (50 % failures); the first order minutes later made that window
+    count again and sent payments to emergency."""
+    clock, sink = FakeClock(T0), EventCapture()
+    eng = engine(clock, sink)
+    eng.apply_reports(reports(clock, EDGE, [("gw-1", 1, 5, 5)]))
+    assert eng.decisions()[EDGE].state is BreakerState.OPEN
+    assert eng.tier("payments") is DegradationTier.EMERGENCY  # 0.5 of the calls failed just now
+    clock.advance(AbsorptionSettings().signal_max_age_seconds + DegradationPolicy().step_down_after)
+    eng.tick()
+    assert eng.decisions()[EDGE].state is BreakerState.HALF_OPEN
+    eng.apply_reports(reports(clock, EDGE, [("gw-1", 2, 1, 0)]))  # one order: the first probe succeeds
+    assert eng.tier("payments") is DegradationTier.FULL
+
+
+def test_a_called_service_still_steps_down_only_after_the_hold() -> None:
+    clock, sink = FakeClock(T0), EventCapture()
+    eng = engine(clock, sink)
+    eng.apply_reports(reports(clock, "gateway->orders", [("gw-1", 1, 16, 4)]))
+    hold = DegradationPolicy().step_down_after
+    seq = 1
+    while clock.now() < T0 + 5 + hold:  # healthy calls every 5 s: the failures leave the window at +5
+        clock.advance(5)
+        seq += 1
+        eng.apply_reports(reports(clock, "gateway->orders", [("gw-1", seq, 20, 0)]))
+        expected = DegradationTier.FULL if clock.now() >= T0 + 5 + hold else DegradationTier.MINIMAL
+        assert eng.tier("orders") is expected, clock.now() - T0

@@ -7,6 +7,7 @@ from typing import Any
 
 from aref.adaptation.classify import Classification
 from aref.adaptation.context import DecisionContext, Scope, ServiceState
+from aref.adaptation.feature_flags import CRITICAL_KINDS, flag_kinds
 from aref.adaptation.signals import AlertSignal
 from aref.clock import Clock
 from aref.events import Event, EventCategory, Severity
@@ -120,11 +121,13 @@ def context(
     )
 
 
-OPTIONAL = ("analytics", "recommendations", "search", "experimental")
+def optional_flags(service: str) -> tuple[str, ...]:
+    """The names of ``service``'s non-critical flags, in the manager's order."""
+    return tuple(f"{service}.{k}" for k in flag_kinds(service) if k not in CRITICAL_KINDS)
 
 
 def state(service: str = "payments", **fields: Any) -> ServiceState:
-    fields.setdefault("optional_flags_on", tuple(f"{service}.{k}" for k in OPTIONAL))
+    fields.setdefault("optional_flags_on", optional_flags(service))
     fields.setdefault("weights", {"primary": 100, "backup": 0})
     fields.setdefault("backup_route", "backup")
     fields.setdefault("replicas", 1)

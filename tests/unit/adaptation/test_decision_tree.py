@@ -16,8 +16,6 @@ from aref.models import AnomalyClass
 
 from .factories import T0, signal, state
 
-OPTIONAL = tuple(f"payments.{k}" for k in ("analytics", "recommendations", "search", "experimental"))
-
 
 def states(service: str) -> ServiceState:
     return state(service)
@@ -29,8 +27,8 @@ def test_critical_transient_errors_shed_load_first() -> None:
     assert decision.impact == 1
     assert decision.anomaly_class is AnomalyClass.TRANSIENT
     assert decision.candidates == ("shed_load", "shift_traffic", "escalate_to_recovery")
-    assert decision.actions == tuple(SetFlag(f, False) for f in OPTIONAL)
-    assert decision.scope.members == ("payments", "gateway", "orders")
+    assert decision.actions == (SetFlag("payments.analytics", False),)
+    assert decision.scope.members == ("payments", "gateway")
     assert (decision.service, decision.alert_id, decision.severity, decision.decided_at) == (
         "payments",
         "A1",
@@ -69,7 +67,7 @@ def test_rationale_names_every_step() -> None:
     assert decision.rationale == (
         "1 assess: payments error_rate=0.4 vs threshold 0.15 (2.7x), critical errors signal; "
         "2 classify: transient (single breach of 20s); "
-        "3 scope payments + 2 dependents (gateway, orders); "
+        "3 scope payments + 1 dependents (gateway); "
         "4 candidates: shed_load(1), shift_traffic(2), escalate_to_recovery(5); "
         "5 chose shed_load: disable non-critical features of the service to free capacity"
     )

@@ -1,12 +1,18 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from aref import topics
+from aref.adaptation.capacity import ClusterCapacity
 from aref.adaptation.engine import AdaptationEngine
+from aref.adaptation.feature_flags import Actor, FeatureFlag
+from aref.adaptation.persistence import COLLECTION, KEY, EngineSnapshot
 from aref.config import AdaptationSettings
 from aref.errors import ConflictError, InvalidInputError, NotFoundError
 from aref.events import Severity
+from aref.records import to_record
 from aref.testing import EventCapture, FakeClock, MemoryStore
 
 from .factories import T0, alert_fired, alert_resolved, breaker, event
@@ -16,9 +22,16 @@ SETTINGS = AdaptationSettings(
     min_replicas=1,
     max_replicas=4,
     scale_cooldown_seconds=30,
-    scale_up_cpu_threshold=80,
+    scale_up_stabilization_seconds=0,
+    scale_down_stabilization_seconds=0,
 )
-SHED = [topics.FLAG_CHANGED] * 4 + [topics.STRATEGY_EXECUTED]
+
+
+def roomy(clock: FakeClock) -> ClusterCapacity:
+    return ClusterCapacity(clock.now(), cpu_free=2.0, memory_free_mb=16_000, cpu_busy=0.1)
+
+
+SHED = [topics.FLAG_CHANGED, topics.STRATEGY_EXECUTED]  # payments has one optional flag: analytics
 
 
 @pytest.fixture
@@ -33,7 +46,9 @@ def sink() -> EventCapture:
 
 @pytest.fixture
 def engine(clock: FakeClock, sink: EventCapture) -> AdaptationEngine:
-    return AdaptationEngine(SETTINGS, clock, sink)
+    engine = AdaptationEngine(SETTINGS, clock, sink)
+    engine.observe_capacity(roomy(clock))
+    return engine
 
 
 def test_subscribes_to_alerts_and_breakers() -> None:
@@ -58,16 +73,11 @@ def test_an_alert_executes_one_strategy_and_opens_a_window(
         "transient",
         "A1",
     )
-    assert executed["actions"] == [
-        "disable payments.analytics",
-        "disable payments.recommendations",
-        "disable payments.search",
-        "disable payments.experimental",
-    ]
+    assert executed["actions"] == ["disable payments.analytics"]
     status = engine.status()
     (window,) = status["windows"]["active"]
     assert (window["alert_id"], window["remaining_seconds"], window["strategy"]) == ("A1", 120.0, "shed_load")
-    assert status["flags"]["payments.search"]["enabled"] is False
+    assert status["flags"]["payments.analytics"]["enabled"] is False
     assert status["version"] == 1
 
 
@@ -143,13 +153,7 @@ def test_an_alert_nothing_can_mitigate_escalates(
 ) -> None:
     engine.handle([alert_fired(clock, service="postgres")])
     assert sink.topics() == [topics.STRATEGY_EXECUTED, topics.ESCALATE_TO_RECOVERY]
-    assert sink.last(topics.STRATEGY_EXECUTED).payload["scope"] == [
-        "postgres",
-        "payments",
-        "inventory",
-        "gateway",
-        "orders",
-    ]
+    assert sink.last(topics.STRATEGY_EXECUTED).payload["scope"] == ["postgres"]
 
 
 def test_breaker_open_fails_over_and_close_restores(
@@ -198,7 +202,9 @@ def test_a_human_may_toggle_a_critical_flag_adaptation_may_not(engine: Adaptatio
     changed = sink.last(topics.FLAG_CHANGED)
     assert (changed.payload["actor"], changed.correlation_id) == ("human", None)
     with pytest.raises(ConflictError):
-        engine.toggle_flag("payments.auth", False, actor="auto")
+        engine.toggle_flag("orders.core_api", False, actor="auto")
+    with pytest.raises(NotFoundError):
+        engine.toggle_flag("payments.auth", False)  # removed: it changed nothing
     with pytest.raises(NotFoundError):
         engine.toggle_flag("payments.nope", False)
     assert engine.status()["version"] == 1
@@ -215,24 +221,52 @@ def test_set_weights_validates_and_publishes(engine: AdaptationEngine, sink: Eve
 
 
 def test_load_drives_scaling_on_tick(engine: AdaptationEngine, clock: FakeClock, sink: EventCapture) -> None:
-    engine.observe_load("orders", replicas=1, request_rate=120, latency_p99=250, error_rate=0.0)
+    engine.observe_load("orders", replicas=1, request_rate=40, latency_p99=250, error_rate=0.0, ongoing_per_replica=6)
     assert sink.events == []
     engine.tick()
     scale = sink.last(topics.SCALE_REQUESTED)
     assert (dict(scale.payload), scale.correlation_id) == (
-        {"service": "orders", "current": 1, "desired": 3, "reason": "utilisation 240% > target 80%"},
+        {
+            "service": "orders",
+            "current": 1,
+            "desired": 2,
+            "reason": "6.00 in flight per replica, target 2; sustained 0s",
+        },
         None,
     )
-    engine.set_replicas_observed("orders", 3)
+    engine.set_replicas_observed("orders", 2)
     status = engine.status()["scaling"]["orders"]
-    assert (status["current"], status["desired"], status["cooling_down"]) == (3, 3, True)
+    assert (status["current"], status["desired"], status["cooling_down"], status["judging"]) == (2, 2, True, True)
+    assert engine.status()["autoscaler"]["enabled"] is True
     clock.advance(1)
-    engine.observe_load("orders", replicas=3, request_rate=10, latency_p99=50, error_rate=0.0)
+    engine.observe_load("orders", replicas=2, request_rate=40, latency_p99=50, error_rate=0.0, ongoing_per_replica=0.1)
     engine.tick()
     assert len(sink.of(topics.SCALE_REQUESTED)) == 1
     clock.advance(29)
+    engine.observe_capacity(roomy(clock))
+    engine.observe_load("orders", replicas=2, request_rate=40, latency_p99=50, error_rate=0.0, ongoing_per_replica=0.1)
     engine.tick()
-    assert sink.last(topics.SCALE_REQUESTED).payload["desired"] == 2
+    assert sink.last(topics.SCALE_REQUESTED).payload["desired"] == 1
+
+
+def test_a_scale_out_is_judged_in_the_decision_history(engine: AdaptationEngine, clock: FakeClock) -> None:
+    for _ in range(SETTINGS.scale_effect_ticks + 1):
+        engine.observe_capacity(roomy(clock))
+        engine.observe_load("orders", 1, 40, 900, 0.0, ongoing_per_replica=6, latency_mean_ms=500)
+        engine.tick()
+        clock.advance(1)
+    [judged] = [r for r in engine.status()["adaptations"] if r["strategy"].startswith("autoscale_")]
+    assert judged["strategy"] == "autoscale_ineffective"
+    assert judged["actions"] == ["scale-out 1->2 judged ineffective"]
+    assert engine.status()["scaling"]["orders"]["ineffective"] == 1
+
+
+def test_autoscale_can_be_switched_off(engine: AdaptationEngine, sink: EventCapture) -> None:
+    engine.set_autoscale(False)
+    engine.observe_load("orders", 1, 40, 250, 0.0, ongoing_per_replica=6)
+    engine.tick()
+    assert sink.of(topics.SCALE_REQUESTED) == []
+    assert engine.status()["autoscaler"]["enabled"] is False
 
 
 def test_the_log_is_bounded(clock: FakeClock, sink: EventCapture) -> None:
@@ -250,7 +284,7 @@ def test_state_survives_a_restart(clock: FakeClock) -> None:
     clock.advance(60)
     sink = EventCapture()
     second = AdaptationEngine(SETTINGS, clock, sink, store)
-    assert second.status()["flags"]["payments.search"]["enabled"] is False
+    assert second.status()["flags"]["payments.analytics"]["enabled"] is False
     assert second.status()["traffic"]["inventory"] == {"primary": 0, "backup": 100}
     assert second.status()["version"] == first.status()["version"]
     assert len(second.status()["adaptations"]) == 2
@@ -264,28 +298,45 @@ def test_state_survives_a_restart(clock: FakeClock) -> None:
     assert second.status()["traffic"]["inventory"] == {"primary": 100, "backup": 0}
 
 
-def test_invalid_capacity(engine: AdaptationEngine) -> None:
-    # the engine's own capacity is AREF_ADAPTATION_CAPACITY_PER_REPLICA, refused at load time (test_config)
+def test_a_saved_state_with_removed_flags_loads_without_them(clock: FakeClock) -> None:
+    store = MemoryStore()
+    saved = [
+        FeatureFlag("payments", "search", False, Actor.AUTO, T0, "shed"),  # removed: it changed nothing
+        FeatureFlag("orders", "auth", False, Actor.HUMAN, T0, "maintenance"),  # removed
+        FeatureFlag("payments", "analytics", False, Actor.AUTO, T0, "shed"),
+    ]
+    store.put(COLLECTION, KEY, to_record(EngineSnapshot(version=4, flags=tuple(saved))))
+    engine = AdaptationEngine(SETTINGS, clock, EventCapture(), store)
+    flags = engine.status()["flags"]
+    assert "payments.search" not in flags
+    assert "orders.auth" not in flags
+    assert [name for name, f in flags.items() if not f["enabled"]] == ["payments.analytics"]
+    assert engine.status()["version"] == 4
+
+
+def test_invalid_load(engine: AdaptationEngine) -> None:
     with pytest.raises(InvalidInputError) as observe:
-        engine.observe_load("orders", replicas=1, request_rate=10, latency_p99=5, error_rate=0, capacity_per_replica=0)
-    assert observe.value.field == "capacity_per_replica"
+        engine.observe_load("orders", replicas=1, request_rate=10, latency_p99=5, error_rate=0, ongoing_per_replica=-1)
+    assert observe.value.field == "ongoing_per_replica"
 
 
 def test_restore_undoes_adaptation_on_a_service(engine: AdaptationEngine, clock: FakeClock, sink: EventCapture) -> None:
-    engine.toggle_flag("payments.experimental", False)
-    engine.handle([alert_fired(clock, onset_at=clock.now() - 90)])  # persistent: fails over
-    engine.handle([alert_fired(clock, "C2", alert_id="A2", metric="latency_p99", value=900, threshold=300)])
-    assert engine.status()["traffic"]["payments"] == {"primary": 0, "backup": 100}
-    assert engine.flags.optional_enabled("payments") == ()
+    engine.toggle_flag("notifications.experimental", False)
+    persistent = alert_fired(clock, service="notifications", onset_at=clock.now() - 90)
+    engine.handle([persistent])  # persistent: fails over
+    latency: dict[str, Any] = {"metric": "latency_p99", "value": 900, "threshold": 300}
+    engine.handle([alert_fired(clock, "C2", alert_id="A2", service="notifications", **latency)])
+    assert engine.status()["traffic"]["notifications"] == {"primary": 0, "backup": 100}
+    assert engine.flags.optional_enabled("notifications") == ()
     sink.clear()
-    engine.restore("payments")
+    engine.restore("notifications")
     assert sink.topics() == [topics.FLAG_CHANGED] * 3 + [topics.TRAFFIC_SHIFTED]
-    assert engine.flags.optional_enabled("payments") == (
-        "payments.analytics",
-        "payments.recommendations",
-        "payments.search",
+    assert engine.flags.optional_enabled("notifications") == (
+        "notifications.analytics",
+        "notifications.recommendations",
+        "notifications.search",
     )
-    assert engine.status()["traffic"]["payments"] == {"primary": 100, "backup": 0}
+    assert engine.status()["traffic"]["notifications"] == {"primary": 100, "backup": 0}
 
 
 def test_resolution_closes_the_window_as_mitigated(engine: AdaptationEngine, clock: FakeClock) -> None:
@@ -300,18 +351,20 @@ def test_resolution_closes_the_window_as_mitigated(engine: AdaptationEngine, clo
 
 def test_scaling_tunables_come_from_the_settings(clock: FakeClock, sink: EventCapture) -> None:
     settings = SETTINGS.model_copy(
-        update={"capacity_per_replica": 100.0, "scale_latency_target_ms": 400.0, "scale_error_rate_target": 0.01}
+        update={"scale_target_ongoing": 4.0, "scale_latency_target_ms": 400.0, "scale_error_rate_target": 0.01}
     )
     engine = AdaptationEngine(settings, clock, sink)
-    engine.observe_load("orders", replicas=1, request_rate=120, latency_p99=350, error_rate=0.0)
-    engine.tick()  # 120 req/s at 100 per replica and 80 %: 2 replicas (3 at the default 50 per replica)
-    assert sink.last(topics.SCALE_REQUESTED).payload["desired"] == 2
-    engine.set_replicas_observed("orders", 2)
-    clock.advance(30)
-    engine.observe_load("orders", replicas=2, request_rate=10, latency_p99=350, error_rate=0.02)
+    engine.observe_capacity(roomy(clock))
+    engine.observe_load("orders", replicas=2, request_rate=40, latency_p99=350, error_rate=0.0, ongoing_per_replica=4)
+    engine.tick()  # 4 in flight per replica is on a target of 4 (it would scale out at the default 2)
+    assert sink.of(topics.SCALE_REQUESTED) == []
+    clock.advance(1)
+    engine.observe_load(
+        "orders", replicas=2, request_rate=10, latency_p99=350, error_rate=0.02, ongoing_per_replica=0.1
+    )
     engine.tick()  # p99 under its 400 ms target; 2% errors is over the 1% target: no scale down
-    assert engine.autoscaler.state("orders").desired == 2
-    assert "error rate 2.0% above target" in engine.status()["scaling"]["orders"]["reason"]
+    assert sink.of(topics.SCALE_REQUESTED) == []
+    assert "error rate 2.0% over target" in engine.status()["scaling"]["orders"]["reason"]
 
 
 # -- the error-budget policy ---------------------------------------------------------------------

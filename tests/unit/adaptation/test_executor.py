@@ -5,6 +5,7 @@ import pytest
 from aref import topics
 from aref.adaptation.actions import Escalate, Scale, SetFlag, ShiftTraffic
 from aref.adaptation.autoscaler import Autoscaler
+from aref.adaptation.capacity import ClusterCapacity
 from aref.adaptation.executor import Executor
 from aref.adaptation.feature_flags import FeatureFlagManager
 from aref.adaptation.scaling import ScalingPolicy
@@ -27,10 +28,12 @@ def sink() -> EventCapture:
 @pytest.fixture
 def executor(sink: EventCapture) -> Executor:
     clock = FakeClock(T0)
+    autoscaler = Autoscaler(SERVICES, ScalingPolicy(max_replicas=4))
+    autoscaler.set_capacity(ClusterCapacity(T0, cpu_free=2.0, memory_free_mb=16_000, cpu_busy=0.1))
     return Executor(
         FeatureFlagManager(SERVICES, clock),
         TrafficShifter(SERVICES),
-        Autoscaler(SERVICES, ScalingPolicy(max_replicas=4)),
+        autoscaler,
         clock,
         sink,
     )
@@ -40,14 +43,14 @@ def test_each_effective_action_publishes_one_event_with_the_correlation_id(
     executor: Executor, sink: EventCapture
 ) -> None:
     actions = (
-        SetFlag("payments.search", False),
+        SetFlag("payments.analytics", False),
         ShiftTraffic("payments", "backup", 100),
         Scale("payments", 1, 2),
         Escalate("give up"),
     )
     done = executor.execute(actions, correlation_id="C9", reason="why")
     assert done == [
-        "disable payments.search",
+        "disable payments.analytics",
         "shift 100% of payments traffic to backup",
         "scale payments from 1 to 2 replicas",
         "escalate to recovery",
@@ -56,7 +59,7 @@ def test_each_effective_action_publishes_one_event_with_the_correlation_id(
     assert {e.correlation_id for e in sink.events} == {"C9"}
     assert {e.source for e in sink.events} == {"adaptation"}
     assert dict(sink.last(topics.FLAG_CHANGED).payload) == {
-        "flag": "payments.search",
+        "flag": "payments.analytics",
         "service": "payments",
         "enabled": False,
         "reason": "why",
@@ -69,7 +72,7 @@ def test_each_effective_action_publishes_one_event_with_the_correlation_id(
 
 def test_actions_that_change_nothing_publish_nothing(executor: Executor, sink: EventCapture) -> None:
     done = executor.execute(
-        (SetFlag("payments.search", True), ShiftTraffic("payments", "primary", 100), Scale("payments", 1, 1)),
+        (SetFlag("payments.analytics", True), ShiftTraffic("payments", "primary", 100), Scale("payments", 1, 1)),
         correlation_id="C9",
         reason="noop",
     )
@@ -79,7 +82,7 @@ def test_actions_that_change_nothing_publish_nothing(executor: Executor, sink: E
 
 def test_a_critical_flag_cannot_be_auto_disabled(executor: Executor) -> None:
     with pytest.raises(ConflictError):
-        executor.execute((SetFlag("payments.auth", False),), correlation_id=None, reason="bad plan")
+        executor.execute((SetFlag("payments.core_api", False),), correlation_id=None, reason="bad plan")
 
 
 def test_escalation_payload(executor: Executor, sink: EventCapture) -> None:

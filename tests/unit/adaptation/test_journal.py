@@ -21,14 +21,14 @@ def test_keeps_the_last_records_newest_last() -> None:
 
 def test_a_decision_record_carries_the_incident() -> None:
     decision = DecisionTree().decide(signal(), [AlertEntry(signal())], state, T0)
-    record = of_decision(decision, ["disable payments.search"], "alert", "C1")
+    record = of_decision(decision, ["disable payments.analytics"], "alert", "C1")
     assert record == AdaptationRecord(
         decision.id,
         T0,
         "alert",
         "payments",
         "shed_load",
-        ("disable payments.search",),
+        ("disable payments.analytics",),
         decision.rationale,
         AnomalyClass.TRANSIENT,
         "A1",

@@ -13,7 +13,7 @@ from .factories import T0
 
 SNAPSHOT = EngineSnapshot(
     version=3,
-    flags=(FeatureFlag("payments", "search", False, Actor.AUTO, T0, "shed"),),
+    flags=(FeatureFlag("notifications", "search", False, Actor.AUTO, T0, "shed"),),
     weights={"payments": {"primary": 0, "backup": 100}},
     replicas=(ReplicaState("orders", 1, 2, T0, "load"),),
     windows=(
@@ -24,7 +24,7 @@ SNAPSHOT = EngineSnapshot(
     open_breakers={"payments": ("gateway->payments",)},
     breaker_shifted=("payments",),
     totals={"decisions": 1},
-    budget_freezes=(BudgetFreeze("payments", {"slo_burn:payments:availability": "A2"}, ("payments.search",)),),
+    budget_freezes=(BudgetFreeze("payments", {"slo_burn:payments:availability": "A2"}, ("payments.analytics",)),),
 )
 
 

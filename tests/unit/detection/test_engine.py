@@ -75,6 +75,7 @@ def test_whole_incident_from_healthy_to_resolved() -> None:
         "value": 0.1,
         "threshold": 0.05,
         "onset_at": onset,
+        "onset_witness": "breaching_sample",
         "fired_at": fired_at,
         "detection_class": "threshold",
         "count": 1,
@@ -178,7 +179,7 @@ def test_a_failing_probe_fires_an_emergency() -> None:
     [fired] = rig.fired()
     assert (fired.severity, fired.payload["fingerprint"], fired.payload["onset_at"]) == (
         Severity.EMERGENCY,
-        "synthetic:gateway:probe",
+        "synthetic:gateway:probe.readyz",
         rig.clock.now() - 30.0,
     )
     rig.engine.ingest_probe(ProbeResult("gateway", True, 8.0, 200, rig.clock.advance(15.0)))
@@ -304,7 +305,7 @@ def test_executed_strategies_count_as_actions() -> None:
     assert rig.engine.alert(alert_id).actioned_at == rig.clock.now()
     fatigue = rig.engine.status()["fatigue"]
     assert (fatigue["alerts_in_window"], fatigue["actioned"], fatigue["alerts_per_action"]) == (1, 1, 1.0)
-    assert DetectionEngine.SUBSCRIBES == (topics.STRATEGY_EXECUTED,)
+    assert DetectionEngine.SUBSCRIBES == (topics.STRATEGY_EXECUTED, topics.BREAKER_OPENED, topics.BREAKER_CLOSED)
 
 
 def test_fatigue_history_is_reloaded_from_the_store() -> None:

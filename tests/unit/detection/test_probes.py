@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 
 from aref.config import DetectionSettings
-from aref.detection.probes import ProbeDetector, ProbeResult, ProbeTracker
+from aref.detection.probes import ORDER, READYZ, ProbeDetector, ProbeResult, ProbeTarget, ProbeTracker, probe_targets
 from aref.errors import InvalidInputError
 from aref.events import Severity
 from aref.models import DetectionClass
@@ -73,7 +73,7 @@ def test_detector_fires_emergency_when_down_and_clears_on_success() -> None:
     assert detector.observe(probe(1.0, ok=False, status=None)) == []
     assert detector.observe(probe(2.0, ok=False)) == []
     [signal] = detector.observe(probe(3.0, ok=False))
-    assert signal.fingerprint == "synthetic:gateway:probe"
+    assert signal.fingerprint == "synthetic:gateway:probe.readyz"
     assert (signal.severity, signal.detection_class, signal.onset_at, signal.value, signal.threshold) == (
         Severity.EMERGENCY,
         DetectionClass.SYNTHETIC,
@@ -83,36 +83,87 @@ def test_detector_fires_emergency_when_down_and_clears_on_success() -> None:
     )
     assert signal.details == {"availability": 0.0, "status_code": 503}
     [clear] = detector.observe(probe(4.0))
-    assert (clear.firing, clear.fingerprint) == (False, "synthetic:gateway:probe")
+    assert (clear.firing, clear.fingerprint) == (False, "synthetic:gateway:probe.readyz")
     assert detector.observe("not a probe") == []
     assert detector.evaluate(5.0) == []
 
 
 def test_settings_and_status() -> None:
-    detector = ProbeDetector.from_settings(DetectionSettings(synthetic_probe_interval=5.0), ["gateway", "orders"])
+    settings = DetectionSettings(synthetic_probe_interval=5.0, synthetic_probe_failures=3)
+    detector = ProbeDetector.from_settings(settings, ["gateway", "orders"])
     detector.observe(probe(1.0, ok=False))
+    detector.observe(ProbeResult("gateway", True, 30.0, 201, 2.0, check=ORDER))
     status = detector.status()
     assert (status["down_after"], status["window_seconds"]) == (3, 100.0)
     assert status["targets"] == [
         {
             "target": "gateway",
+            "check": READYZ,
             "down": False,
             "consecutive_failures": 1,
             "availability": 0.0,
             "last_at": 1.0,
             "last_latency_ms": 12.0,
             "last_status_code": 503,
+            "last_ok": False,
+            "last_error": None,
+            "last_ok_at": None,
+            "last_failure_at": 1.0,
+            "failing_since": 1.0,
         },
         {
             "target": "orders",
+            "check": READYZ,
             "down": False,
             "consecutive_failures": 0,
             "availability": None,
             "last_at": None,
             "last_latency_ms": None,
             "last_status_code": None,
+            "last_ok": None,
+            "last_error": None,
+            "last_ok_at": None,
+            "last_failure_at": None,
+            "failing_since": None,
+        },
+        {
+            "target": "gateway",
+            "check": ORDER,
+            "down": False,
+            "consecutive_failures": 0,
+            "availability": 1.0,
+            "last_at": 2.0,
+            "last_latency_ms": 30.0,
+            "last_status_code": 201,
+            "last_ok": True,
+            "last_error": None,
+            "last_ok_at": 2.0,
+            "last_failure_at": None,
+            "failing_since": None,
         },
     ]
+
+
+def test_each_check_of_a_service_is_judged_on_its_own() -> None:
+    detector = ProbeDetector(down_after=2)
+    order = {"check": ORDER, "error": "timeout"}
+    assert detector.observe(ProbeResult("gateway", False, 1500.0, None, 1.0, **order)) == []
+    assert detector.observe(probe(1.5)) != []  # the readiness probe's success clears only its own check
+    [signal] = detector.observe(ProbeResult("gateway", False, 1500.0, None, 3.0, **order))
+    assert (signal.firing, signal.fingerprint, signal.details["error"]) == (
+        True,
+        "synthetic:gateway:probe.order",
+        "timeout",
+    )
+
+
+def test_probe_targets_cover_every_service_and_an_order_through_the_gateway() -> None:
+    targets = probe_targets(["gateway", "orders"])
+    assert [t.key for t in targets] == ["gateway.readyz", "orders.readyz", "gateway.order"]
+    assert probe_targets(["orders"]) == (ProbeTarget("orders"),)
+    with pytest.raises(InvalidInputError) as err:
+        ProbeResult("gateway", True, 1.0, 200, 0.0, check="ping")
+    assert err.value.field == "check"
 
 
 def test_has_reported_once_a_probe_result_arrived() -> None:

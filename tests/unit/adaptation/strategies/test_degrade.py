@@ -7,21 +7,23 @@ from aref.models import AnomalyClass
 
 from ..factories import context, state
 
-SCOPE = Scope("payments", ("gateway", "orders"))
+SCOPE = Scope("payments", ("gateway", "notifications"))
 
 
 def test_sheds_optional_flags_across_the_whole_scope() -> None:
     states = {
         "payments": state(optional_flags_on=()),
-        "gateway": state("gateway", optional_flags_on=("gateway.search",)),
-        "orders": state("orders", optional_flags_on=("orders.analytics", "orders.experimental")),
+        "gateway": state("gateway", optional_flags_on=("gateway.analytics",)),
+        "notifications": state(
+            "notifications", optional_flags_on=("notifications.search", "notifications.experimental")
+        ),
     }
     ctx = context(AnomalyClass.PERSISTENT, states=states, scope=SCOPE)
     assert DegradeScope().applies(ctx)
     assert DegradeScope().plan(ctx) == (
-        SetFlag("gateway.search", False),
-        SetFlag("orders.analytics", False),
-        SetFlag("orders.experimental", False),
+        SetFlag("gateway.analytics", False),
+        SetFlag("notifications.search", False),
+        SetFlag("notifications.experimental", False),
     )
 
 

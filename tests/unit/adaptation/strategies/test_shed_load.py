@@ -8,10 +8,10 @@ from ..factories import context, state
 
 
 def test_sheds_every_enabled_optional_flag_of_the_service() -> None:
-    two_left = state(optional_flags_on=("payments.search", "payments.analytics"))
-    ctx = context(AnomalyClass.TRANSIENT, states={"payments": two_left})
+    two_left = state("notifications", optional_flags_on=("notifications.search", "notifications.analytics"))
+    ctx = context(AnomalyClass.TRANSIENT, states={"notifications": two_left}, service="notifications")
     assert ShedLoad().applies(ctx)
-    assert ShedLoad().plan(ctx) == (SetFlag("payments.search", False), SetFlag("payments.analytics", False))
+    assert ShedLoad().plan(ctx) == (SetFlag("notifications.search", False), SetFlag("notifications.analytics", False))
 
 
 def test_fits_a_persistent_load_problem_but_not_persistent_errors() -> None:
