@@ -19,7 +19,7 @@ import httpx
 
 from aref.errors import ArefError, ConflictError, InvalidInputError, NotFoundError, RejectedError
 from aref.records import json_ready, to_record
-from chaos.faults import FaultSpec
+from chaos.faults import ALTERNATIVES, FaultSpec
 from chaos.loadgen import ClientRecord, Outcome, TrafficPlan
 
 API = "/api/aref"
@@ -98,6 +98,7 @@ class HttpExperimentApi:
             "rate": spec.rate,
             "duration_s": spec.duration_s,
             "delay_ms": spec.delay_ms,
+            "provider": spec.provider,
             "label": experiment,
         }
         fault: dict[str, Any] = await self._call("POST", f"{API}/chaos/start", json=body)
@@ -121,6 +122,22 @@ class HttpExperimentApi:
 
     async def breakers(self) -> dict[str, dict[str, Any]]:
         return dict((await self._call("GET", f"{API}/absorption"))["breakers"])
+
+    async def flags(self) -> dict[str, bool]:
+        """What the replicas applied (``GET /controls/applied``): a flag is on if any live replica has it on."""
+        applied: dict[str, bool] = {}
+        for replica in (await self._call("GET", f"{API}/controls/applied"))["replicas"]:
+            for name, enabled in replica["applied"]["flags"].items():
+                full = name if "." in name else f"{replica['service']}.{name}"
+                applied[full] = applied.get(full, False) or bool(enabled)
+        return applied
+
+    async def captured(self, service: str) -> dict[str, int]:
+        """The payments service's own provider counters (``GET /payments/providers/health``)."""
+        if service not in ALTERNATIVES:
+            return {}
+        providers = (await self._call("GET", f"/{service}/providers/health"))["providers"]
+        return {str(p["name"]): int(p["successes"]) for p in providers}
 
     # -- RunSink ---------------------------------------------------------------------------------
 

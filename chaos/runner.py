@@ -1,8 +1,11 @@
 """ExperimentRunner: one experiment as a verified hypothesis, orchestration only.
 
-Order: refuse if the target's error budget is below the floor (unless forced) -> start the load
+Order: refuse if the target's error budget is below the floor (unless forced) -> wait up to
+``rest_wait_s`` while AREF still holds a degradation tier or a flag off from something earlier
+(a hypothesis about how AREF answers the fault means nothing while it is still answering something
+else; no load runs yet, so the wait costs none of the plan's duration) -> start the load
 -> warm up -> check the steady state under that load, waiting up to ``data_wait_s`` while a
-probe has no answered order to judge yet (then refuse unless forced) -> inject through
+probe has no answered order to judge yet -> refuse a violated steady state unless forced -> inject through
 the API -> observe (poll alerts, timeline, breakers, services and the client record) until every
 expectation settles or ``observe_s`` passes, rolling back when the fault's time is up or the
 hypothesis is settled -> re-check the steady state -> record and store. The rollback and the
@@ -22,7 +25,7 @@ from aref.clock import Clock
 from aref.errors import ArefError, InvalidInputError, RejectedError
 from chaos.faults import FaultSpec
 from chaos.runner_expectations import EXPECTATION_KINDS, ExpectationKind, Status
-from chaos.runner_observation import ReplicaSample, SeenAlert, SeenEvent, SteadySample
+from chaos.runner_observation import ControlSample, ReplicaSample, SeenAlert, SeenEvent, SteadySample
 from chaos.runner_ports import ExperimentApi, LoadGenerator, Progress, RunnerConfig, RunSink, Sleep
 from chaos.runner_record import RunRecord, SteadyStateCheck, check_steady_state
 from chaos.runner_state import RunState, build_record, judge
@@ -31,7 +34,7 @@ from chaos.schema import Experiment
 __all__ = ["ExperimentApi", "ExperimentRunner", "LoadGenerator", "RunSink", "RunnerConfig"]
 
 log = logging.getLogger(__name__)
-EVENT_CATEGORIES = ("absorption", "adaptation", "evolution")
+EVENT_CATEGORIES = ("absorption", "adaptation", "recovery", "evolution")
 ROLLBACK_ATTEMPTS = 2
 
 
@@ -63,6 +66,7 @@ class ExperimentRunner:
         state = RunState(experiment, self._clock.now())
         budget = await self._check_budget(experiment, force)
         detectors = await self._api.detectors()
+        await self._stand_down(state)
         await self._loadgen.start(experiment.traffic)
         self._progress("load_started", {"plan": experiment.traffic})
         try:
@@ -109,6 +113,23 @@ class ExperimentRunner:
             )
             raise RejectedError("error budget", experiment.target, detail)
         return remaining
+
+    async def _stand_down(self, state: RunState) -> None:
+        """Wait, within ``rest_wait_s``, until no service is degraded and no flag is off."""
+        patience = self._clock.now() + self._config.rest_wait_s
+        told: tuple[str, ...] = ()
+        while True:
+            try:
+                state.services = {str(s["name"]): s for s in await self._api.services()}
+            except ArefError:
+                state.poll_errors += 1
+            busy = (await self._controls(state, self._clock.now())).busy()
+            if not busy or self._clock.now() >= patience:
+                return
+            if busy != told:
+                told = busy
+                self._progress("standing_down", {"busy": busy})
+            await self._sleep(self._config.poll_s)
 
     async def _inject(self, state: RunState, spec: FaultSpec) -> None:
         fault = await self._api.inject(spec, state.experiment.name)
@@ -196,7 +217,24 @@ class ExperimentRunner:
             counts = target.get("replicas") or {}
             ids = tuple(str(i) for i in counts.get("running_ids") or ())
             state.replicas.append(ReplicaSample(now, int(counts.get("running", 0)), int(counts.get("target", 0)), ids))
+        state.controls.append(await self._controls(state, now))
         return check
+
+    async def _controls(self, state: RunState, now: float) -> ControlSample:
+        """Replicas and tiers from the services just read, flags and the target's provider counters."""
+        running = {name: int((s.get("replicas") or {}).get("running", 0)) for name, s in state.services.items()}
+        tiers = {name: s.get("degradation_tier") for name, s in state.services.items()}
+        flags: dict[str, bool] = {}
+        captured: dict[str, int] = {}
+        try:
+            flags = await self._api.flags()
+        except ArefError:
+            state.poll_errors += 1
+        try:
+            captured = await self._api.captured(state.experiment.target)
+        except ArefError:
+            state.poll_errors += 1
+        return ControlSample(now, running, tiers, flags, captured)
 
     async def _store(self, record: RunRecord) -> RunRecord:
         if self._sink is None:

@@ -1,79 +1,44 @@
 """Hypothesis expectations: the one registry of measurable expectation kinds.
 
-A kind names its parameters (a pydantic model, so YAML is checked at load time), the field a
-bare scalar sets (``detected_within_s: 30``), which parameters are durations (scaled by
-``--time-scale``), and how to judge an ``Observation``: passed, failed, or pending (not
-settled yet). A verdict still pending when observation ends fails with its reason: nothing is
-skipped. Adding a kind = one class and one entry in ``EXPECTATION_KINDS``; the runner never changes.
+Each kind judges an ``Observation`` (see ``chaos.runner_verdicts`` for the shape). A verdict
+still pending when observation ends fails with its reason: nothing is skipped. Adding a kind =
+one class and one entry in ``EXPECTATION_KINDS``; the runner never changes.
 """
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
 from collections.abc import Mapping
-from dataclasses import dataclass
-from enum import StrEnum
-from types import MappingProxyType
-from typing import Any, ClassVar, Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
 from aref.topology import DEMO_TOPOLOGY
+from chaos.runner_control_kinds import DegradedTo, FailedOver, FlagsDisabled, RecoveryCompleted, ScaledOut
 from chaos.runner_observation import Observation
+from chaos.runner_verdicts import (
+    ExpectationKind,
+    OptionalWithin,
+    Params,
+    Status,
+    Verdict,
+    Within,
+    registry,
+    timed,
+    within_phrase,
+)
+
+__all__ = [
+    "EXPECTATION_KINDS",
+    "ExpectationKind",
+    "OptionalWithin",
+    "Params",
+    "Status",
+    "Verdict",
+    "Within",
+    "registry",
+]
 
 KNOWN_EDGES = frozenset(DEMO_TOPOLOGY.edge_names())
-
-
-class Status(StrEnum):
-    PASSED = "passed"
-    FAILED = "failed"
-    PENDING = "pending"
-
-
-@dataclass(frozen=True)
-class Verdict:
-    status: Status
-    measured: float | None
-    detail: str
-
-
-class Params(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Within(Params):
-    within_s: float = Field(gt=0, description="seconds after the reference point")
-
-
-class OptionalWithin(Params):
-    within_s: float | None = Field(None, gt=0, description="seconds after the injection (default: any time)")
-
-
-class ExpectationKind(ABC):
-    name: ClassVar[str]
-    params: ClassVar[type[Params]]
-    shorthand: ClassVar[str | None] = "within_s"
-    durations: ClassVar[tuple[str, ...]] = ("within_s",)
-
-    @abstractmethod
-    def describe(self, p: Mapping[str, Any]) -> str:
-        """What is expected, in words."""
-
-    @abstractmethod
-    def evaluate(self, p: Mapping[str, Any], obs: Observation) -> Verdict:
-        """Judge ``obs``; pending while the answer may still change."""
-
-
-def _timed(found_at: float | None, within: float | None, obs: Observation, what: str, since: float) -> Verdict:
-    """The common shape: something must happen within ``within`` s of ``since``."""
-    if found_at is not None:
-        delay = max(0.0, found_at - since)
-        ok = within is None or delay <= within
-        bound = "" if within is None else f"; expected within {within:g} s"
-        return Verdict(Status.PASSED if ok else Status.FAILED, delay, f"{what} after {delay:.1f} s{bound}")
-    if within is not None and obs.expired(since, within):
-        return Verdict(Status.FAILED, None, f"no {what} within {within:g} s")
-    return Verdict(Status.PENDING, None, f"no {what} yet ({obs.now - since:.1f} s observed)")
 
 
 class DetectedWithin(ExpectationKind):
@@ -88,7 +53,7 @@ class DetectedWithin(ExpectationKind):
     def evaluate(self, p: Mapping[str, Any], obs: Observation) -> Verdict:
         first = obs.first_detection()
         what = f"alert on {obs.target}" + (f" ({first.detector})" if first else "")
-        return _timed(first.fired_at if first else None, p["within_s"], obs, what, obs.injected_at)
+        return timed(first.fired_at if first else None, p["within_s"], obs, what, obs.injected_at)
 
 
 class BreakerParams(OptionalWithin):
@@ -110,12 +75,12 @@ class BreakerOpens(ExpectationKind):
     shorthand = "edge"
 
     def describe(self, p: Mapping[str, Any]) -> str:
-        within = "" if p.get("within_s") is None else f" within {p['within_s']:g} s"
+        within = within_phrase(p)
         return f"breaker {p['edge']} opens{within}"
 
     def evaluate(self, p: Mapping[str, Any], obs: Observation) -> Verdict:
         opened = obs.breaker_opened_at(p["edge"])
-        return _timed(opened, p.get("within_s"), obs, f"breaker {p['edge']} open", obs.injected_at)
+        return timed(opened, p.get("within_s"), obs, f"breaker {p['edge']} open", obs.injected_at)
 
 
 class RateBelow(Params):
@@ -184,13 +149,13 @@ class ReviewGenerated(ExpectationKind):
     params = OptionalWithin
 
     def describe(self, p: Mapping[str, Any]) -> str:
-        within = "" if p.get("within_s") is None else f" within {p['within_s']:g} s of the injection"
+        within = within_phrase(p, " of the injection")
         return f"a review is generated for the incident{within}"
 
     def evaluate(self, p: Mapping[str, Any], obs: Observation) -> Verdict:
         review = obs.review()
         what = "review" + (f" {review.payload.get('review_id')}" if review else "") + f" for {obs.target}"
-        return _timed(review.timestamp if review else None, p.get("within_s"), obs, what, obs.injected_at)
+        return timed(review.timestamp if review else None, p.get("within_s"), obs, what, obs.injected_at)
 
 
 class ReplicaReplaced(ExpectationKind):
@@ -204,7 +169,7 @@ class ReplicaReplaced(ExpectationKind):
     params = OptionalWithin
 
     def describe(self, p: Mapping[str, Any]) -> str:
-        within = "" if p.get("within_s") is None else f" within {p['within_s']:g} s"
+        within = within_phrase(p)
         return f"crashed replicas are replaced{within}"
 
     def evaluate(self, p: Mapping[str, Any], obs: Observation) -> Verdict:
@@ -215,12 +180,12 @@ class ReplicaReplaced(ExpectationKind):
         if renewed is not None:
             gone = len(obs.replicas_killed)
             what = f"{obs.target} back to {renewed.running} running replicas, none of the {gone} killed"
-            return _timed(renewed.at, within, obs, what, obs.injected_at)
+            return timed(renewed.at, within, obs, what, obs.injected_at)
         dip = obs.replica_dip()
         back = obs.replica_back(dip) if dip else None
         if dip is not None:
             what = f"{obs.target} back to {obs.replicas_before} running replicas (dipped to {dip.running})"
-            return _timed(back.at if back else None, within, obs, what, obs.injected_at)
+            return timed(back.at if back else None, within, obs, what, obs.injected_at)
         killed = f"{len(obs.replicas_killed)} replica(s) reported killed" if obs.replicas_killed else "no kill reported"
         reason = f"{killed}, and the running count never dropped below {obs.replicas_before}"
         if (within is not None and obs.expired(obs.injected_at, within)) or obs.fault_ended_at is not None:
@@ -228,10 +193,16 @@ class ReplicaReplaced(ExpectationKind):
         return Verdict(Status.PENDING, None, reason)
 
 
-def registry(*kinds: ExpectationKind) -> Mapping[str, ExpectationKind]:
-    return MappingProxyType({kind.name: kind for kind in kinds})
-
-
 EXPECTATION_KINDS: Mapping[str, ExpectationKind] = registry(
-    DetectedWithin(), BreakerOpens(), ErrorRateBelow(), RecoveredWithin(), ReviewGenerated(), ReplicaReplaced()
+    DetectedWithin(),
+    BreakerOpens(),
+    ErrorRateBelow(),
+    RecoveredWithin(),
+    ReviewGenerated(),
+    ReplicaReplaced(),
+    ScaledOut(),
+    FlagsDisabled(),
+    DegradedTo(),
+    FailedOver(),
+    RecoveryCompleted(),
 )

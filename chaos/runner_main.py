@@ -81,6 +81,7 @@ class RunOptions:
     orders_url: str | None = None  # local load only; None: the gateway's order route behind ``url``
     time_scale: float = 1.0
     budget_floor: float = RunnerConfig().budget_floor
+    stand_down_wait_s: float = RunnerConfig().rest_wait_s  # not scaled: AREF's holds are not
     force: bool = False
     store: bool = True  # send the records to the API
 
@@ -190,6 +191,8 @@ async def _run(
     try:
         if not 0.0 <= options.budget_floor <= 1.0:
             raise InvalidInputError("budget_floor", f"must be between 0 and 1, got {options.budget_floor:g}")
+        if options.stand_down_wait_s < 0:
+            raise InvalidInputError("stand_down_wait", f"must be >= 0 seconds, got {options.stand_down_wait_s:g}")
         experiments = resolve(names)
         if options.time_scale != 1.0:
             experiments = [e.scaled(options.time_scale) for e in experiments]
@@ -210,7 +213,8 @@ async def run_all(
 ) -> None:
     """Run ``experiments`` (already scaled) one after the other, appending each record as it is done."""
     ports = connect(options)
-    config = RunnerConfig(budget_floor=options.budget_floor).scaled(options.time_scale)
+    config = RunnerConfig(budget_floor=options.budget_floor, rest_wait_s=options.stand_down_wait_s)
+    config = config.scaled(options.time_scale)
     runner = ExperimentRunner(
         ports.api, ports.clock, ports.sleep, ports.loadgen, sink=ports.sink, config=config, on_progress=progress
     )
@@ -263,6 +267,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--token", default=None, help="AREF_API_TOKEN, when the API requires one")
     p.add_argument("--time-scale", type=float, default=1.0, help="multiply every duration by this (0 < f <= 1)")
     p.add_argument("--budget-floor", type=float, default=RunnerConfig().budget_floor)
+    p.add_argument(
+        "--stand-down-wait",
+        type=float,
+        default=RunnerConfig().rest_wait_s,
+        help="before the fault, wait at most this many seconds for AREF to lift earlier tiers and flags",
+    )
     p.add_argument("--force", action="store_true", help="run despite a low error budget or a broken steady state")
     p.add_argument("--json", type=Path, default=None, help="write the run records here")
     p.add_argument("--junit", type=Path, default=None, help="write JUnit XML here")
@@ -280,6 +290,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stderr, connect: C
         orders_url=args.orders_url,
         time_scale=args.time_scale,
         budget_floor=args.budget_floor,
+        stand_down_wait_s=args.stand_down_wait,
         force=args.force,
         store=not args.no_store,
     )

@@ -84,6 +84,32 @@ class ReplicaSample:
 
 
 @dataclass(frozen=True)
+class ControlSample:
+    """What the controls had done at one poll (each part empty when its read failed or gave nothing).
+
+    ``running`` and ``tiers``: per service, Serve's running replicas and its degradation tier
+    (the API's services view); ``flags``: flag name -> enabled on some replica (what the live
+    replicas report they applied, ``GET /controls/applied``);
+    ``captured``: per alternative of the target (a payment provider), the payments it captured
+    so far, as the payments replicas count them.
+    """
+
+    at: float
+    running: Mapping[str, int] = field(default_factory=dict)
+    tiers: Mapping[str, str | None] = field(default_factory=dict)
+    flags: Mapping[str, bool] = field(default_factory=dict)
+    captured: Mapping[str, int] = field(default_factory=dict)
+
+    def busy(self) -> tuple[str, ...]:
+        """What AREF still holds at this poll: services off the full tier, flags off on a replica."""
+        degraded = (
+            f"{service} at {tier}" for service, tier in sorted(self.tiers.items()) if tier not in (None, "full")
+        )
+        off = (f"{name} off" for name, enabled in sorted(self.flags.items()) if not enabled)
+        return (*degraded, *off)
+
+
+@dataclass(frozen=True)
 class Observation:
     target: str
     started_at: float
@@ -99,6 +125,7 @@ class Observation:
     replicas_before: int | None = None
     replicas: tuple[ReplicaSample, ...] = ()
     replicas_killed: tuple[str, ...] = ()
+    controls: tuple[ControlSample, ...] = ()  # every poll, also those before the injection
     grace_s: float = 0.0
     lag_s: float = 0.0  # how late a fact may show up in the API; a "within" fails only after it
 
@@ -187,6 +214,14 @@ class Observation:
         if ended is None:
             return None, f"steady state back at +{back.at - self.injected_at:.1f} s; the fault is still active"
         return back.at, f"steady state restored {back.at - self.injected_at:.1f} s after the injection"
+
+    def controls_before(self) -> ControlSample | None:
+        """The last control sample taken before the injection."""
+        return max((c for c in self.controls if c.at < self.injected_at), key=lambda c: c.at, default=None)
+
+    def controls_after(self) -> tuple[ControlSample, ...]:
+        """The control samples since the injection, oldest first."""
+        return tuple(sorted((c for c in self.controls if c.at >= self.injected_at), key=lambda c: c.at))
 
     def replica_dip(self) -> ReplicaSample | None:
         """The first sample after the injection with fewer replicas running than before it."""

@@ -51,6 +51,15 @@ class ExperimentApi(Protocol):
         """``GET /absorption`` -> ``breakers`` (edge -> snapshot)."""
         ...
 
+    async def flags(self) -> dict[str, bool]:
+        """Flag name -> enabled on some live replica (off only when every replica reporting it has it off)."""
+        ...
+
+    async def captured(self, service: str) -> dict[str, int]:
+        """Per alternative of ``service`` (a payment provider), the payments it captured, as the
+        service's replicas count them; empty for a service without alternatives."""
+        ...
+
 
 class LoadGenerator(Protocol):
     async def start(self, plan: TrafficPlan) -> None: ...
@@ -81,7 +90,8 @@ class StoreRunSink:
 Sleep = Callable[[float], Awaitable[None]]
 Progress = Callable[[str, Mapping[str, Any]], None]
 """Told each phase as it happens: ``experiment``, ``budget``, ``load_started`` (plan), ``sampled``
-(the client record after every poll), ``steady_state``, ``injected`` (the fault view), ``observed``
+(the client record after every poll), ``standing_down`` (what AREF still holds: ``busy``, once
+per change), ``steady_state``, ``injected`` (the fault view), ``observed``
 (verdicts, the ``Observation`` and the observation's end ``until``), ``rolled_back``,
 ``steady_state_after``, ``done`` (the record). A consumer ignores phases it does not show."""
 
@@ -93,6 +103,9 @@ class RunnerConfig:
     grace_s: float = 30.0  # alerts this long after the fault ended still count as caused by it
     lag_s: float = 3.0  # how late the API may show a fact; a "within" fails only after it
     data_wait_s: float = 30.0  # before the fault: how long to wait for the probes' first answered orders
+    rest_wait_s: float = (
+        90.0  # before the fault: how long to wait for AREF to stand down (not scaled: its holds are not)
+    )
 
     def scaled(self, factor: float) -> RunnerConfig:
         return replace(

@@ -10,6 +10,7 @@ from aref.events import new_id
 from chaos.loadgen import ClientRecord
 from chaos.runner_expectations import ExpectationKind, Status, Verdict
 from chaos.runner_observation import (
+    ControlSample,
     Observation,
     ReplicaSample,
     SeenAlert,
@@ -43,6 +44,7 @@ class RunState:
     services: dict[str, dict[str, Any]] = field(default_factory=dict)
     steady: list[SteadySample] = field(default_factory=list)
     replicas: list[ReplicaSample] = field(default_factory=list)
+    controls: list[ControlSample] = field(default_factory=list)
     client: ClientRecord = field(default_factory=ClientRecord)
     poll_errors: int = 0
 
@@ -71,6 +73,7 @@ class RunState:
             replicas_before=self.replicas_before,
             replicas=tuple(self.replicas),
             replicas_killed=self.replicas_killed,
+            controls=tuple(self.controls),
             grace_s=config.grace_s,
             lag_s=config.lag_s,
         )

@@ -1,6 +1,7 @@
 """Experiment files: the YAML schema (pydantic, at the edge) and the frozen experiment model.
 
-An experiment names a ``target`` service, one ``fault`` (within the chaos safety bounds),
+An experiment names a ``target`` service, one ``fault`` (within the chaos safety bounds; an
+error fault may target one alternative of the target, ``provider: stripe-sim``),
 the ``traffic`` the load generator drives, ``steady_state`` probes with tolerances, and a
 ``hypothesis``: a list of expectations whose kinds come from ``EXPECTATION_KINDS``. A broken
 file raises ``InvalidInputError(field, reason, source=path)``, e.g. field ``fault.rate``.
@@ -55,9 +56,10 @@ class FaultPlan:
     rate: float
     duration_s: float
     delay_ms: float | None = None
+    provider: str | None = None  # one alternative of the target (a payment provider), see chaos.faults
 
     def spec(self, target: str) -> FaultSpec:
-        return FaultSpec.build(target, self.type.value, self.rate, self.duration_s, self.delay_ms)
+        return FaultSpec.build(target, self.type.value, self.rate, self.duration_s, self.delay_ms, self.provider)
 
 
 @dataclass(frozen=True)
@@ -117,6 +119,7 @@ class FaultIn(_In):
     rate: float = Field(gt=0, le=MAX_RATE)
     duration_s: float = Field(gt=0, le=MAX_DURATION_S)
     delay_ms: float | None = Field(None, ge=0)
+    provider: str | None = Field(None, min_length=1)
 
 
 class TrafficIn(_In):
@@ -195,7 +198,7 @@ def parse_experiment(
     except InvalidInputError as exc:
         raise refuse(f"traffic.{exc.field}", exc.reason) from None
     hypothesis = tuple(_expectation(i, item, kinds, refuse) for i, item in enumerate(raw.hypothesis))
-    fault = FaultPlan(raw.fault.type, raw.fault.rate, raw.fault.duration_s, raw.fault.delay_ms)
+    fault = FaultPlan(raw.fault.type, raw.fault.rate, raw.fault.duration_s, raw.fault.delay_ms, raw.fault.provider)
     try:
         fault.spec(raw.target)
     except InvalidInputError as exc:

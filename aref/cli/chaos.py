@@ -91,6 +91,13 @@ def progress_view(console: Console) -> Iterator[Progress]:
     help="Refuse when the target's remaining error budget is below this share.",
 )
 @click.option(
+    "--stand-down-wait",
+    type=float,
+    default=RunnerConfig().rest_wait_s,
+    show_default=True,
+    help="Before the fault, wait at most this many seconds for AREF to lift earlier tiers and flags.",
+)
+@click.option(
     "--load-from",
     type=click.Choice(LOAD_SOURCES),
     default="cluster",
@@ -98,13 +105,26 @@ def progress_view(console: Console) -> Iterator[Progress]:
     help="Who sends the orders: the cluster's loadgen actor, or this process.",
 )
 def run(
-    name: str, as_json: bool, junit: Path | None, time_scale: float, force: bool, budget_floor: float, load_from: str
+    name: str,
+    as_json: bool,
+    junit: Path | None,
+    time_scale: float,
+    force: bool,
+    budget_floor: float,
+    stand_down_wait: float,
+    load_from: str,
 ) -> None:
     """Run the experiment NAME (or a YAML path) as a hypothesis, and judge it."""
     s = session()
     install_sigterm_handler()
     options = RunOptions(
-        s.url, s.token, time_scale=time_scale, budget_floor=budget_floor, force=force, load_from=load_from
+        s.url,
+        s.token,
+        time_scale=time_scale,
+        budget_floor=budget_floor,
+        stand_down_wait_s=stand_down_wait,
+        force=force,
+        load_from=load_from,
     )
     shown = Console(stderr=True, width=s.console.width) if as_json else s.console  # stdout is the JSON's
     with progress_view(shown) as progress:

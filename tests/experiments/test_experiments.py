@@ -6,18 +6,16 @@ a loaded two-core machine the p99 probe may be over its bound before the fault; 
 the steady state it found and says it was forced). The run must end in a verdict (exit 0 or 1,
 never refused or crashed), every expectation of the hypothesis must be judged with its numbers,
 the JUnit file must hold one testcase per expectation, and the record must be stored in the API. Whether a hypothesis
-holds is the experiment's finding, not this test's: the verdict is printed, not asserted.
+holds is the experiment's finding, not this test's: the verdict is printed, not asserted. Each file
+runs once per session (``experiment_runs``); other tests read the same run. The Ctrl-C and
+terminal runs skip the wait for AREF to stand down: they check the rollback and the live view.
 """
 
 from __future__ import annotations
 
-import contextlib
-import json
 import re
 import signal
 import subprocess
-import sys
-import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,43 +24,14 @@ from typing import Any
 import pytest
 
 from chaos.schema import EXPERIMENTS_DIR, load_experiment
-from tests.integration.helpers import ORDER, api
+from tests.experiments.conftest import TIME_SCALE, ExperimentRuns, aref
+from tests.integration.helpers import api
 from tests.stack import Stack, wait_for
 from tests.terminal import terminal
 
-TIME_SCALE = 0.2
 EXPERIMENT_FILES = sorted(EXPERIMENTS_DIR.glob("*.yaml"))
 INJECTED = re.compile(r"injected fault (FLT-\w+)")
-
-
-def aref(*args: str) -> list[str]:
-    return [sys.executable, "-m", "aref.cli", *args]
-
-
-FAST_MS = 1000.0  # the experiments' own p99 bound
-
-
-@pytest.fixture
-def steady_shop(stack: Stack) -> Stack:
-    """Five good orders in a row, then (for at most a minute) five fast ones: start from a steady state.
-
-    The shop must answer; its latency on this two-core machine after the last experiment is
-    waited for, not required: the runs are forced (``--force``), and the record says so.
-    """
-    streak: list[bool] = []
-    fast: list[bool] = []
-
-    def five_in_a_row() -> bool:
-        sent = time.monotonic()
-        ok = api("POST", "/gateway/api/orders", json=ORDER).status_code == 201
-        streak.append(ok)
-        fast.append(ok and (time.monotonic() - sent) * 1000 < FAST_MS)
-        return streak[-5:] == [True] * 5
-
-    wait_for(five_in_a_row, timeout=120, what="five successful orders in a row", interval=0.2)
-    with contextlib.suppress(TimeoutError):
-        wait_for(lambda: five_in_a_row() and fast[-5:] == [True] * 5, timeout=60, what="five fast orders", interval=0.2)
-    return stack
+NO_STAND_DOWN = ("--stand-down-wait", "0")  # for runs whose test is not about the hypothesis
 
 
 def test_there_are_experiment_files_for_every_seed_experiment() -> None:
@@ -73,22 +42,13 @@ def test_there_are_experiment_files_for_every_seed_experiment() -> None:
 
 @pytest.mark.parametrize("path", EXPERIMENT_FILES, ids=[p.stem for p in EXPERIMENT_FILES])
 def test_the_experiment_runs_to_a_verdict_with_every_expectation_measured(
-    steady_shop: Stack, tmp_path: Path, path: Path
+    experiment_runs: ExperimentRuns, path: Path
 ) -> None:
     experiment = load_experiment(path)
-    junit = tmp_path / "run.xml"
-    budget = experiment.observe_s * TIME_SCALE + experiment.traffic.warmup_s * TIME_SCALE + 180
-    command = aref("chaos", "run", str(path), "--json", "--junit", str(junit), "--time-scale", str(TIME_SCALE))
-    done = subprocess.run(
-        [*command, "--force"],  # a verdict even when the slow machine breaks the steady state first
-        capture_output=True,
-        text=True,
-        timeout=budget,
-        env=steady_shop.env,
-    )
+    done = experiment_runs(path)
     print(done.stderr)  # the live view, for the log of a failed run
     assert done.returncode in (0, 1), f"no verdict (exit {done.returncode}): {done.stderr[-2000:]}"
-    record = json.loads(done.stdout)
+    record = done.record
 
     assert (record["experiment"], record["forced"]) == (experiment.name, True)
     assert record["injected_at"] is not None
@@ -105,7 +65,7 @@ def test_the_experiment_runs_to_a_verdict_with_every_expectation_measured(
     assert done.returncode == (0 if record["passed"] else 1)
     assert record["ground_truth"]["client"]["requests"] > 0  # the load generator's own record
 
-    suite = ET.parse(junit).getroot()
+    suite = ET.parse(done.junit).getroot()
     cases = suite.findall(".//testcase")
     assert len(cases) == len(results)
     assert sum(1 for c in cases if c.find("failure") is not None) == sum(1 for r in results if not r["passed"])
@@ -119,7 +79,7 @@ def test_the_experiment_runs_to_a_verdict_with_every_expectation_measured(
 def interrupted_run(steady_shop: Stack) -> Iterator[subprocess.Popen[str]]:
     """A run that is never refused (``--force``): this test is about its rollback, not its hypothesis."""
     process = subprocess.Popen(
-        aref("chaos", "run", "payment_provider_failure", "--time-scale", str(TIME_SCALE), "--force"),
+        aref("chaos", "run", "payment_provider_failure", "--time-scale", str(TIME_SCALE), "--force", *NO_STAND_DOWN),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -163,17 +123,7 @@ def test_sigint_during_a_run_rolls_the_fault_back(interrupted_run: subprocess.Po
 def test_in_a_terminal_a_run_is_a_live_view_that_follows_the_phases(steady_shop: Stack) -> None:
     """``aref chaos run`` in a real terminal (a tmux pane): the live view moves through its phases,
     its clock and the clients' numbers update, and the verdict follows."""
-    command = [
-        sys.executable,
-        "-m",
-        "aref.cli",
-        "chaos",
-        "run",
-        "inventory_degradation",
-        "--time-scale",
-        "0.2",
-        "--force",
-    ]
+    command = aref("chaos", "run", "inventory_degradation", "--time-scale", str(TIME_SCALE), "--force", *NO_STAND_DOWN)
     with terminal(command, steady_shop.env, width=120, height=40) as term:
         term.until(lambda s: "chaos run inventory_degradation on inventory" in s, 60, "the live view")
         acting = term.until(lambda s: "fault acting" in s and "requests" in s, 120, "the fault acting")

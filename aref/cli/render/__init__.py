@@ -26,7 +26,18 @@ from aref.cli.render.basics import (
 )
 from aref.cli.render.chaos import FAULT_KEYS, MARKS, experiments, faults, run_progress, run_result
 from aref.cli.render.fleet import flag, flags, replicas, services
-from aref.cli.render.lifecycle import ALERT_KEYS, actions, alert, alerts, brief, incidents, reviews, runbooks, timeline
+from aref.cli.render.lifecycle import (
+    ALERT_KEYS,
+    actions,
+    alert,
+    alerts,
+    brief,
+    incidents,
+    recovery_run,
+    reviews,
+    runbooks,
+    timeline,
+)
 from aref.cli.render.live_run import LiveRun, live_run
 from aref.cli.render.scores import maturity, pillars, status
 from aref.cli.render.stack import bar_progress, load_status, load_summary, seeded, stack_progress
@@ -61,6 +72,7 @@ __all__ = [
     "pillars",
     "raw",
     "records",
+    "recovery_run",
     "replicas",
     "reviews",
     "run_progress",

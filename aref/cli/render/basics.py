@@ -32,6 +32,7 @@ STYLES = {
     **dict.fromkeys(("degraded", "acknowledged", "warning", "half_open", "off"), "yellow"),
     **dict.fromkeys(("critical", "firing", "open", "active", "FAIL"), "red"),
     **dict.fromkeys(("down", "emergency", "DEPLOY_FAILED"), "bold red"),
+    "unknown": "dim",
 }
 Row = Mapping[str, Any]
 

@@ -40,6 +40,8 @@ def run_progress(console: Console) -> Callable[[str, Mapping[str, Any]], None]:
             plan = info["plan"]
             warmup = seconds(plan.warmup_s)
             line(console, f"  load: {plan.rate_per_s:g} orders/s for {seconds(plan.duration_s)}, warm-up {warmup}")
+        elif phase == "standing_down":
+            line(console, f"  waiting for AREF to stand down: {', '.join(info['busy'])}")
         elif phase in ("steady_state", "steady_state_after"):
             check = info["check"]
             verdict, style = ("ok", "green") if check.ok else ("VIOLATED", "yellow")

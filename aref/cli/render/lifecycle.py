@@ -1,4 +1,4 @@
-"""``alerts``, ``timeline``, ``incidents``, ``reviews``, ``actions`` and ``runbooks``."""
+"""``alerts``, ``timeline``, ``incidents``, ``reviews``, ``actions``, ``runbooks`` and one recovery run."""
 
 from __future__ import annotations
 
@@ -70,3 +70,15 @@ def actions(console: Console, stats: Row, recent: Sequence[Row]) -> None:
 def runbooks(console: Console, items: Sequence[Row]) -> None:
     rows = [{**r, "service": r["service"] or "any", "steps": len(r["steps"])} for r in items]
     records(console, "Runbooks", rows, "name:1 tier:1 service:2 steps:3 description:2", "no runbook is loaded")
+
+
+def recovery_run(console: Console, data: Row) -> None:
+    """One recovery: its id and mode, then where each runbook run stands."""
+    kind = f"drill of {data['service']}" if data.get("trigger") == "drill" else f"recovery of {data['service']}"
+    line(console, f"{data['recovery_id']}: {kind} ({data['mode']}), {data['status']} at {data['tier']}", "bold")
+    line(console, f"  incident {data['incident_id']}, correlation {data['correlation_id']}")
+    for run in data["runs"]:
+        done = sum(1 for s in run["steps"] if s["outcome"] not in ("not_started", "running", "waiting_approval"))
+        line(console, f"  {run['tier']} {run['runbook']}: {run['status']}, {done}/{len(run['steps'])} steps finished")
+    if data.get("current_step"):
+        line(console, f"  now: {data['current_step']} ({data['current_outcome']})")

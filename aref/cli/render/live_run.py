@@ -113,6 +113,8 @@ class LiveRun:
             self._enter("warm-up", now, now + float(info["plan"].warmup_s))
         elif phase == "sampled":
             self.client = info["client"]
+        elif phase == "standing_down":
+            self._enter("waiting for AREF to stand down: " + ", ".join(info["busy"]), now)
         elif phase == "steady_state":
             self._enter("steady state " + ("ok" if info["check"].ok else "VIOLATED"), now)
         elif phase == "injected":

@@ -54,5 +54,33 @@ def maturity(console: Console, data: Row) -> None:
     ]
     columns = ("pillar", Column("level", 1), "label", Column("next", 3), Column("gaps to the next level", 2, "text"))
     table(console, "Maturity", columns, rows, "no pillars")
+    checks = [
+        (name, f"L{c['level']}", "✓" if c["holds"] else "✗", c["id"].partition(".")[2], _evidence(c, data.get("at")))
+        for name, p in data["pillars"].items()
+        for c in p.get("criteria", [])
+    ]
+    columns2 = ("pillar", Column("level", 1), "", "criterion", Column("newest evidence, or why not", 2, "text"))
+    table(console, "Criteria", columns2, checks, "no criteria")
     profiles = [(name, f"{crs:.2f}") for name, crs in data["crs_by_profile"].items()]
     table(console, "CRS by risk profile", ("profile", "crs"), profiles, "no profiles")
+
+
+def _evidence(criterion: Row, now: float | None) -> str:
+    """The newest evidence with its age (``RUN-1 (run, 2 h ago)``), or the reason it does not hold."""
+    if not criterion["holds"]:
+        return str(criterion.get("reason") or NONE)
+    items = criterion.get("evidence") or []
+    if not items:
+        return NONE
+    first = items[0]
+    more = f" +{len(items) - 1}" if len(items) > 1 else ""
+    if first["at"] is None or now is None:
+        return f"{first['ref']}: {first['note']}{more}"
+    return f"{first['ref']} ({first['kind']}, {_age(now - first['at'])} ago){more}"
+
+
+def _age(seconds: float) -> str:
+    for unit, size in (("d", 86400.0), ("h", 3600.0), ("min", 60.0)):
+        if seconds >= size:
+            return f"{seconds / size:.0f} {unit}"
+    return f"{max(seconds, 0.0):.0f} s"

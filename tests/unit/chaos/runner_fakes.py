@@ -14,6 +14,7 @@ from chaos.faults import FaultSpec
 from chaos.loadgen import ClientRecord, Outcome, TrafficPlan
 from chaos.runner import ExperimentRunner, RunnerConfig
 from chaos.runner_main import RunOptions, RunPorts
+from chaos.runner_ports import Progress
 from chaos.schema import Experiment, parse_experiment
 
 T0 = 1000.0  # the run starts here; the warm-up ends and the fault is injected at T0 + 10
@@ -46,6 +47,8 @@ class FakeApi:
         self.inject_extra: dict[str, Any] = {}
         self.saved: dict[str, dict[str, Any]] = {}
         self.fail_save_with: Exception | None = None
+        self.flag_states: Callable[[float], dict[str, bool]] = lambda now: {}
+        self.captures: Callable[[float], dict[str, int]] = lambda now: {}
 
     async def error_budgets(self) -> list[dict[str, Any]]:
         return list(self.budgets)
@@ -83,6 +86,12 @@ class FakeApi:
     async def breakers(self) -> dict[str, dict[str, Any]]:
         return dict(self.breaker_map)
 
+    async def flags(self) -> dict[str, bool]:
+        return self.flag_states(self.clock.now())
+
+    async def captured(self, service: str) -> dict[str, int]:
+        return self.captures(self.clock.now()) if service == "payments" else {}
+
     async def save_run(self, run_id: str, record: Mapping[str, Any]) -> None:
         """The run sink: keeps the record, or fails with ``fail_save_with``."""
         if self.fail_save_with is not None:
@@ -97,10 +106,12 @@ class FakeLoad:
         self.clock = clock
         self.failing = failing
         self.started: list[TrafficPlan] = []
+        self.started_at: list[float] = []
         self.stops = 0
 
     async def start(self, plan: TrafficPlan) -> None:
         self.started.append(plan)
+        self.started_at.append(self.clock.now())
 
     async def stop(self) -> None:
         self.stops += 1
@@ -175,13 +186,15 @@ def build(
     interrupt_at: float | None = None,
     sink: Any = None,
     config: RunnerConfig | None = None,
+    on_progress: Progress | None = None,
 ) -> ExperimentRunner:
     async def sleep(seconds: float) -> None:
         clock.advance(seconds)
         if interrupt_at is not None and clock.now() >= interrupt_at:
             raise KeyboardInterrupt
 
-    return ExperimentRunner(api, clock, sleep, load, sink=sink, config=config or RunnerConfig(grace_s=5, lag_s=0))
+    config = config or RunnerConfig(grace_s=5, lag_s=0)
+    return ExperimentRunner(api, clock, sleep, load, sink=sink, config=config, on_progress=on_progress)
 
 
 @dataclass

@@ -64,3 +64,28 @@ def test_board_round_trips_and_filters_by_service() -> None:
     b = board(fault("payments", "error", 0.8), fault("orders", "latency", 0.3))
     assert FaultBoard.from_dict(b.to_dict()) == b
     assert [f.spec.service for f in b.for_service("orders").faults] == ["orders"]
+
+
+def test_a_fault_may_target_one_known_provider_of_its_service_with_errors_only() -> None:
+    spec = FaultSpec.build("payments", "error", 0.8, 60, provider="adyen-sim")
+    assert spec.provider == "adyen-sim"
+    targeted = ActiveFault(id="F-p", spec=spec, started_at=0.0, expires_at=60.0)
+    assert decide(board(targeted), "payments", 1.0, 0.1).kind is EffectKind.NONE
+    assert decide(board(targeted), "payments", 1.0, 0.1, "stripe-sim").kind is EffectKind.NONE
+    assert decide(board(targeted), "payments", 1.0, 0.1, "adyen-sim").kind is EffectKind.ERROR
+    assert FaultSpec.build("payments", "error", 0.8, 60, provider="").provider is None
+    for service, kind, provider, reason in [
+        ("payments", "error", "visa-sim", "unknown 'visa-sim'"),
+        ("orders", "error", "stripe-sim", "orders has no alternatives"),
+        ("payments", "latency", "stripe-sim", "only an error fault"),
+    ]:
+        with pytest.raises(InvalidInputError) as refused:
+            FaultSpec.build(service, kind, 0.5, 60, provider=provider)
+        assert refused.value.field == "provider"
+        assert reason in refused.value.reason
+
+
+def test_a_board_with_a_targeted_fault_round_trips() -> None:
+    spec = FaultSpec.build("payments", "error", 0.8, 60, provider="stripe-sim")
+    original = board(ActiveFault(id="F-p", spec=spec, started_at=0.0, expires_at=60.0))
+    assert FaultBoard.from_dict(original.to_dict()) == original

@@ -248,3 +248,30 @@ def test_the_api_load_generator_follows_the_load_record(clock: FakeClock) -> Non
     sent, still, ok, refused = asyncio.run(scenario())
     assert (sent, still, ok) == (4, 4, 4)
     assert refused == "the load generator is already running; stop it first"
+
+
+def test_a_provider_fault_reaches_the_api_and_flags_are_read_from_what_replicas_applied(plane: ControlPlane) -> None:
+    fault = asyncio.run(over(plane).inject(FaultSpec.build("payments", "error", 0.5, 10.0, provider="stripe-sim"), "x"))
+    assert (fault["service"], fault["provider"]) == ("payments", "stripe-sim")
+
+    replicas = [
+        {"service": "notifications", "applied": {"flags": {"notifications.search": False, "analytics": True}}},
+        {"service": "notifications", "applied": {"flags": {"notifications.search": False, "analytics": False}}},
+        {"service": "gateway", "applied": {"flags": {"gateway.analytics": True}}},
+    ]
+    providers = [{"name": "stripe-sim", "successes": 3}, {"name": "adyen-sim", "successes": 9}]
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/api/aref/controls/applied":
+            return httpx.Response(200, json={"replicas": replicas})
+        assert request.url.path == "/payments/providers/health"
+        return httpx.Response(200, json={"providers": providers, "traffic": {}})
+
+    api = HttpExperimentApi("http://aref", transport=httpx.MockTransport(answer))
+    assert asyncio.run(api.flags()) == {
+        "notifications.search": False,  # off on every replica
+        "notifications.analytics": True,  # still on on one replica
+        "gateway.analytics": True,
+    }
+    assert asyncio.run(api.captured("payments")) == {"stripe-sim": 3, "adyen-sim": 9}
+    assert asyncio.run(api.captured("orders")) == {}  # no alternatives: nothing asked

@@ -216,3 +216,25 @@ def test_time_scale_shortens_the_run(clock: FakeClock, api: FakeApi) -> None:
     record = run(build(clock, api, FakeLoad(clock, errors_early)), exp)
     assert api.injected[0][0].duration_s == 30.0
     assert (record.injected_at, record.rolled_back_at, record.time_scale) == (T0 + 5, T0 + 35, 0.5)
+
+
+def test_the_fault_waits_until_aref_stands_down_from_what_it_was_doing(clock: FakeClock, api: FakeApi) -> None:
+    """A flag still off from earlier load holds the load and the fault until it is back on (then 10 s warm-up)."""
+    api.flag_states = lambda now: {"gateway.receipts": now >= T0 + 25}
+    told: list[tuple[str, ...]] = []
+
+    def progress(phase: str, info: Mapping[str, Any]) -> None:
+        if phase == "standing_down":
+            told.append(info["busy"])
+
+    load = FakeLoad(clock)
+    record = run(build(clock, api, load, on_progress=progress), experiment())
+    assert told == [("gateway.receipts off",)]  # said once, while it lasted
+    assert load.started_at == [T0 + 25]  # the wait ate none of the plan's duration
+    assert record.injected_at == T0 + 25 + 10
+
+
+def test_after_the_stand_down_wait_the_fault_goes_in_anyway(clock: FakeClock, api: FakeApi) -> None:
+    api.flag_states = lambda now: {"orders.analytics": False}  # a human's choice: it never comes back
+    record = run(build(clock, api, FakeLoad(clock)), experiment())
+    assert record.injected_at == T0 + RunnerConfig().rest_wait_s + 10

@@ -35,6 +35,11 @@ def test_the_registry_holds_every_kind_the_experiments_use() -> None:
         "recovered_within_s",
         "review_generated",
         "replica_replaced",
+        "scaled_out",
+        "flags_disabled",
+        "degraded_to",
+        "failed_over",
+        "recovery_completed",
     ]
 
 

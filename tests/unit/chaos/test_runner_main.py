@@ -170,6 +170,7 @@ def test_a_low_error_budget_is_refused_unless_forced_or_under_the_floor(tmp_path
     [
         (RunOptions(time_scale=2), "error: time_scale: must be > 0 and <= 1, got 2"),
         (RunOptions(budget_floor=1.5), "error: budget_floor: must be between 0 and 1, got 1.5"),
+        (RunOptions(stand_down_wait_s=-1), "error: stand_down_wait: must be >= 0 seconds, got -1"),
     ],
 )
 def test_bad_options_are_refused_before_anything_is_contacted(options: RunOptions, message: str) -> None:
@@ -186,6 +187,16 @@ def test_the_time_scale_shrinks_the_experiment_and_the_runner(tmp_path: Path) ->
     )
     ((spec, _),) = ports.api.injected
     assert (spec.duration_s, outcome.records[0].time_scale) == (30.0, 0.5)
+
+
+def test_the_stand_down_wait_bounds_the_wait_for_a_flag_that_never_comes_back(tmp_path: Path) -> None:
+    ports = ScriptedPorts()
+    incident(ports.api)
+    ports.api.flag_states = lambda now: {"orders.analytics": False}  # a human's choice: it never comes back
+    path = str(experiment_file(tmp_path, PASSING))
+    options = RunOptions(stand_down_wait_s=5, force=True)  # forced: the fake load's errors move with the wait
+    outcome = run_experiments([path], options, progress=no_output, connect=ports)
+    assert outcome.records[0].injected_at == T0 + 5 + 10  # the wait, then the 10 s warm-up
 
 
 def test_an_interrupt_keeps_the_finished_records_and_rolls_the_running_one_back(tmp_path: Path) -> None:

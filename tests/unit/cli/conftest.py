@@ -138,7 +138,7 @@ def row(output: str, first: str) -> list[str]:
 
 def incident(plane: ControlPlane, clock: FakeClock) -> None:
     """One whole incident on payments: fault, alerts, stop, alerts resolved, a review written."""
-    asyncio.run(plane.start_experiment("payment_provider_failure"))
+    asyncio.run(plane.start_experiment("cascading_failure"))
     run_traffic(plane, clock, 5)
     asyncio.run(plane.stop_chaos())
     for alert in asyncio.run(plane.alerts())["active"]:

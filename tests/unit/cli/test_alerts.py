@@ -14,7 +14,7 @@ run = asyncio.run
 
 
 def firing(plane: ControlPlane, harness: Harness) -> list[AlertView]:
-    run(plane.start_experiment("payment_provider_failure"))
+    run(plane.start_experiment("cascading_failure"))
     run_traffic(plane, harness.clock, 5)
     return run(plane.alerts())["active"]
 

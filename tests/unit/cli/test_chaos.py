@@ -195,6 +195,7 @@ def test_the_time_scale_shrinks_the_run(harness: Harness, ports: ScriptedPorts, 
     [
         (["--time-scale", "2"], "time_scale: must be > 0 and <= 1, got 2"),
         (["--budget-floor", "-1"], "budget_floor: must be between 0 and 1, got -1"),
+        (["--stand-down-wait", "-3"], "stand_down_wait: must be >= 0 seconds, got -3"),
     ],
 )
 def test_bad_options_are_one_line_and_exit_2(

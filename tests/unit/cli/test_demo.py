@@ -66,7 +66,7 @@ class PlaneApi(FakeApi):
 
     async def inject(self, spec: FaultSpec, experiment: str) -> dict[str, Any]:
         fault = await super().inject(spec, experiment)
-        real = await self.plane.start_experiment("payment_provider_failure")
+        real = await self.plane.inject_fault("payments", "error", 0.8, 120.0, label="payment_provider_failure")
         run_traffic(self.plane, self.plane_clock, 5)
         return {**fault, "correlation_id": real["correlation_id"]}
 
@@ -151,12 +151,15 @@ def test_twelve_numbered_steps_in_order_each_phase_under_its_step(harness: Harne
         "  error budget: 90% of payments-availability left",
     ]
     assert section(out, 5)[1:] == ["  injected fault FLT-1 (correlation COR-F)", ""]
-    assert section(out, 6)[1] == "  observing [.....]"
+    assert section(out, 6)[1] == "  observing [...]"  # one mark per expectation
     assert section(out, 7)[1].startswith("  rolled back fault FLT-1 at ")
     assert section(out, 8)[1].startswith("  steady state after the fault: ok")
-    (run_id,) = ports.api.saved
-    assert f"verdict: FAILED: 3 of 5 expectations did not hold (run {run_id})" in section(out, 9)
-    assert out.splitlines()[-1].startswith("hypothesis FAILED: 3 of 5 expectations did not hold (")
+    ((run_id, saved),) = ports.api.saved.items()
+    failed = sum(1 for e in saved["expectations"] if not e["passed"])
+    assert 0 < failed <= len(saved["expectations"]) == 3
+    verdict = f"{failed} of 3 expectations did not hold"
+    assert f"verdict: FAILED: {verdict} (run {run_id})" in section(out, 9)
+    assert out.splitlines()[-1].startswith(f"hypothesis FAILED: {verdict} (")
     assert (ports.api.stopped, ports.load.stops, ports.closed) == (["FLT-1"], 1, 1)
     assert ports.options[0].time_scale == 0.25
     ((spec, experiment),) = ports.api.injected
@@ -232,7 +235,9 @@ def test_the_deep_dive_and_the_timeline_show_what_the_api_recorded(
     events = run(plane.timeline(correlation_id=record["incident_correlation_id"]))["events"]
     topics = [e["topic"] for e in events]
     assert "detection.alert_fired" in topics  # the incident's chain, not only the fault's two events
-    assert [row(timeline, when(e["timestamp"]))[2] for e in events[:5]] == topics[:5]
+    shown = [re.split(r"\s{2,}", text.strip()) for text in timeline.splitlines()]
+    for e in events[:5]:  # events of one instant may be listed in either order
+        assert [when(e["timestamp"]), e["topic"]] in [[cells[0], cells[2]] for cells in shown if len(cells) > 2]
     retained = run(plane.timeline())["retained"]
     assert f"showing {len(events)} of {len(events)} matching events ({retained} retained)" in timeline
 

@@ -14,7 +14,7 @@ run = asyncio.run
 
 
 def test_an_open_incident_shows_its_tier_and_runbook(harness: Harness, plane: ControlPlane) -> None:
-    run(plane.start_experiment("payment_provider_failure"))
+    run(plane.start_experiment("cascading_failure"))
     run_traffic(plane, harness.clock, 5)
     (active,) = run(plane.recovery())["active"]
     out = harness.invoke("incidents").output

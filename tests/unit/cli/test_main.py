@@ -31,6 +31,8 @@ API_COMMANDS = [
     ["reviews"],
     ["actions"],
     ["runbooks"],
+    ["recovery", "drill", "payments"],
+    ["recovery", "approve", "REC-1", "approve-remediation", "--by", "ic"],
     ["chaos", "list"],
     ["chaos", "run", "inventory_degradation"],
     ["chaos", "stop"],

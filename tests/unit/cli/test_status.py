@@ -13,7 +13,7 @@ run = asyncio.run
 
 
 def test_status_shows_crs_alerts_recoveries_chaos_and_levels(harness: Harness, plane: ControlPlane) -> None:
-    run(plane.start_experiment("payment_provider_failure"))
+    run(plane.start_experiment("cascading_failure"))
     run_traffic(plane, harness.clock, 5)
     data = run(plane.status())
     result = harness.invoke("status")
@@ -34,7 +34,7 @@ def test_status_json_is_the_status_view(harness: Harness, plane: ControlPlane) -
 
 
 def test_pillars_lists_levels_with_what_each_pillar_is_doing(harness: Harness, plane: ControlPlane) -> None:
-    run(plane.start_experiment("payment_provider_failure"))
+    run(plane.start_experiment("cascading_failure"))
     run_traffic(plane, harness.clock, 5)
     out = harness.invoke("pillars").output
     levels = run(plane.status())["pillars"]

@@ -94,7 +94,7 @@ def plain(frame: str) -> str:
 
 def incident(plane: ControlPlane, harness: Harness) -> str:
     """A fault on payments with traffic until its alerts fire; returns the fault's id."""
-    fault = run(plane.start_experiment("payment_provider_failure"))
+    fault = run(plane.start_experiment("cascading_failure"))
     run_traffic(plane, harness.clock, 5)
     return str(fault["fault_id"])
 
@@ -213,7 +213,7 @@ def test_the_screen_refreshes_every_interval_and_shows_what_changed(
     def later(seconds: float) -> None:  # while the watch waits, a fault is injected
         harness.clock.advance(seconds)
         if not faults:
-            faults.append(run(plane.start_experiment("payment_provider_failure"))["fault_id"])
+            faults.append(run(plane.start_experiment("cascading_failure"))["fault_id"])
 
     harness.on_sleep = later
     terminal = scripted(harness, [WAIT, "r", WAIT, "q"])

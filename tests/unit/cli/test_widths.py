@@ -34,7 +34,7 @@ WIDTHS = (80, 120, 200)
 def busy(harness: Harness, plane: ControlPlane, clock: FakeClock) -> Harness:
     """A reviewed incident on payments behind, then two live faults and the alerts and recoveries they cause."""
     incident(plane, clock)
-    run(plane.start_experiment("payment_provider_failure"))
+    run(plane.start_experiment("cascading_failure"))
     run(plane.start_experiment("inventory_degradation"))
     run_traffic(plane, clock, 5)
     return harness
