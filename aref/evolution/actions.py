@@ -8,6 +8,7 @@ the completion rate must exceed its target (>85 %), the velocity must reach it (
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -88,9 +89,10 @@ class ActionTracker:
         """Items completed in the calendar quarter containing ``at`` (default: now)."""
         return self.velocity_by_quarter().get(quarter_of(self._clock.now() if at is None else at), 0)
 
-    def stats(self) -> ActionStats:
-        """Counts, rates and targets: completion must exceed its target, velocity must reach it."""
-        items = self._repo.all()
+    def stats(self, keep: Callable[[ActionItem], bool] = lambda item: True) -> ActionStats:
+        """Counts, rates and targets over the items ``keep`` accepts (default: all): completion
+        must exceed its target, velocity must reach it."""
+        items = [i for i in self._repo.all() if keep(i)]
         now = self._clock.now()
         completed = sum(1 for i in items if i.status == ActionStatus.COMPLETED)
         rate = _completion_rate(items)

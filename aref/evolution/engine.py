@@ -5,7 +5,8 @@ against the stored incidents that already have a review, writes the blameless re
 action items, a knowledge entry and the incident (moved to post_review, or closed when there
 is nothing to act on) to the store, then emits ``evolution.recurrence_detected`` (on a
 match) and ``evolution.review_generated`` with the incident's correlation_id. A repeated
-resolution of an incident that already has a review changes nothing.
+resolution of an incident that already has a review changes nothing; a recovery drill's
+incident (``aref.recovery.drills``) gets no review.
 
 Every event handed to ``handle`` that carries a correlation_id is remembered as part of that
 incident's chain, bounded by ``max_chains`` x ``max_chain_events`` and dropped ``chain_ttl_seconds``
@@ -27,12 +28,14 @@ from aref.errors import ArefError, InvalidInputError
 from aref.events import Event, EventCategory, EventSink, Severity
 from aref.evolution.actions import ActionTracker
 from aref.evolution.chain import collect
+from aref.evolution.demo_history import is_seeded
 from aref.evolution.facts import EvolutionFacts
 from aref.evolution.knowledge import KnowledgeBase, KnowledgeEntry
 from aref.evolution.recurrence import RecurrenceMatcher, derive_signature
 from aref.evolution.review import PostIncidentReview, ReviewGenerator, ReviewTargets
 from aref.models import ActionItem, ActionStatus, Incident, IncidentStatus
 from aref.records import from_record
+from aref.recovery.drills import is_drill
 from aref.store import Collection, Repository, Store
 
 SOURCE = "evolution"
@@ -129,16 +132,18 @@ class EvolutionEngine:
         }
 
     def facts(self) -> EvolutionFacts:
-        """What evolution has learnt, as measured (see ``aref.evolution.facts``)."""
-        reviews = self._reviews.all()
-        stats = self.actions.stats()
+        """What evolution has learnt, as measured (see ``aref.evolution.facts``): demo history
+        loaded by ``aref seed`` (seeded incidents, their reviews, actions and lessons) is left out."""
+        reviews = [r for r in self._reviews.all() if not is_seeded(r.incident_id)]
+        stats = self.actions.stats(lambda item: not is_seeded(item.incident_id))
         return EvolutionFacts(
             reviews=len(reviews),
-            review_completion_pct=self._review_completion(reviews),
-            knowledge_entries=len(self.knowledge),
+            review_completion_pct=self._review_completion(reviews, measured_only=True),
+            knowledge_entries=sum(not is_seeded(e.incident_id) for e in self.knowledge.all()),
             action_completion_rate_pct=stats.completion_rate_pct,
             recurrence_rate_pct=self._matcher.recurrence_rate(self._reviewed_incidents(reviews)),
             improvement_velocity=stats.velocity,
+            reviewed=tuple((r.id, r.incident_id, r.correlation_id, r.created_at) for r in reviews),
         )
 
     def review(self, incident_id: str) -> PostIncidentReview:
@@ -161,6 +166,9 @@ class EvolutionEngine:
 
     def _on_resolved(self, event: Event) -> None:
         incident = _incident_from(event)
+        if is_drill(incident.id):  # a recovery drill is no incident: nothing to review or learn from
+            self._forget(incident.correlation_id)
+            return
         if self._reviews.find(f"PIR-{incident.id}") is not None:
             self._forget(incident.correlation_id)
             return
@@ -252,7 +260,7 @@ class EvolutionEngine:
             if i.id in signatures
         ]
 
-    def _review_completion(self, reviews: Sequence[PostIncidentReview]) -> float | None:
+    def _review_completion(self, reviews: Sequence[PostIncidentReview], measured_only: bool = False) -> float | None:
         """Percent of resolved incidents reviewed within the deadline after resolution.
 
         An unreviewed incident counts once its deadline has passed; None when nothing counts.
@@ -262,6 +270,8 @@ class EvolutionEngine:
         written = {r.incident_id: r.created_at for r in reviews}
         on_time = due = 0
         for incident in self._incidents.all():
+            if measured_only and is_seeded(incident.id):
+                continue
             resolved_at = incident.resolved_at
             if resolved_at is None or (incident.id not in written and now - resolved_at <= deadline):
                 continue

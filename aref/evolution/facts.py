@@ -1,6 +1,7 @@
 """What the evolution pillar has learnt, as measured: the inputs of its maturity criteria.
 
-A rate that has nothing to count yet (no action item, no reviewed incident, no review due)
+Demo history loaded by ``aref seed`` is not measured: it is left out of every fact. A rate
+that has nothing to count yet (no action item, no reviewed incident, no review due)
 is None, not zero.
 """
 
@@ -20,3 +21,5 @@ class EvolutionFacts:
     recurrence_rate_pct: float | None = None
     improvement_velocity: int = 0
     """Action items completed in the current quarter."""
+    reviewed: tuple[tuple[str, str, str, float], ...] = ()
+    """``(review_id, incident_id, correlation_id, written_at)`` of each review, oldest first."""

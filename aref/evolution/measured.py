@@ -5,7 +5,7 @@ knows: an alert that adaptation mitigated never becomes a stored incident, yet i
 and it recovered. Such an incident starts at the earliest onset of its alerts, is detected at
 the first firing, takes the worst severity among them and recovers when its last alert
 resolves (it is open while any of them is). Demo history loaded by ``aref seed`` is not
-measured: seeded incidents are left out.
+measured: seeded incidents are left out, and so are recovery drills' incidents.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from aref.detection.alerts import Alert
 from aref.events import Severity
 from aref.evolution.demo_history import is_seeded
 from aref.models import Incident, IncidentSeverity
+from aref.recovery.drills import is_drill
 
 _SEVERITY = {
     Severity.EMERGENCY: IncidentSeverity.SEV1,
@@ -26,8 +27,8 @@ _SEVERITY = {
 
 
 def measured_incidents(stored: Sequence[Incident], alerts: Sequence[Alert]) -> list[Incident]:
-    """Stored incidents that are not seeded, then one derived incident per alert-only correlation id."""
-    kept = [i for i in stored if not is_seeded(i.id)]
+    """Stored incidents that are neither seeded nor drills, then one derived incident per alert-only correlation id."""
+    kept = [i for i in stored if not is_seeded(i.id) and not is_drill(i.id)]
     known = {i.correlation_id for i in kept}
     groups: dict[str, list[Alert]] = {}
     for alert in alerts:
@@ -38,6 +39,7 @@ def measured_incidents(stored: Sequence[Incident], alerts: Sequence[Alert]) -> l
 
 def _from_alerts(correlation_id: str, alerts: Sequence[Alert]) -> Incident:
     first = min(alerts, key=lambda a: a.fired_at)
+    earliest = min(alerts, key=lambda a: a.onset_at)
     worst = max((a.severity for a in alerts), key=lambda s: s.rank)
     resolved = [a.resolved_at for a in alerts]
     return Incident(
@@ -45,7 +47,8 @@ def _from_alerts(correlation_id: str, alerts: Sequence[Alert]) -> Incident:
         title=f"{first.service} {first.metric}",
         service=first.service,
         severity=_SEVERITY[worst],
-        onset_at=min(a.onset_at for a in alerts),
+        onset_at=earliest.onset_at,
+        onset_witness=earliest.onset_witness,
         correlation_id=correlation_id,
         detected_at=first.fired_at,
         resolved_at=None if None in resolved else max(r for r in resolved if r is not None),

@@ -52,6 +52,11 @@ class FocusedStore:
     def get(self, collection: Collection | str, key: str) -> dict[str, Any] | None:
         return self._store.get(collection, key)
 
+    def scan(
+        self, collection: Collection | str, *, start: str = "", stop: str | None = None, limit: int | None = None
+    ) -> list[dict[str, Any]]:
+        return self._store.scan(collection, start=start, stop=stop, limit=limit)
+
     def list(
         self,
         collection: Collection | str,

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from aref.maturity.criteria import CRITERIA, Criterion, MaturityContext, validate
+from aref.maturity.evidence import Verdict
 from aref.maturity.levels import MaturityLevel
 from aref.models import Pillar
 from aref.scoring import RiskProfile, crs_all_profiles, crs_percent
@@ -25,6 +26,8 @@ class PillarAssessment:
     met: tuple[Criterion, ...]
     unmet: tuple[Criterion, ...]
     gaps: tuple[Criterion, ...]
+    verdicts: tuple[tuple[Criterion, Verdict], ...] = ()
+    """Every criterion of the pillar, by level, with its verdict."""
 
     @property
     def next_level(self) -> MaturityLevel | None:
@@ -40,7 +43,20 @@ class PillarAssessment:
             "met": [c.id for c in self.met],
             "unmet": [c.id for c in self.unmet],
             "gaps": [c.to_dict() for c in self.gaps],
+            "criteria": [criterion_view(c, v) for c, v in self.verdicts],
         }
+
+
+def criterion_view(criterion: Criterion, verdict: Verdict) -> dict[str, Any]:
+    """A criterion with its verdict: the evidence that made it true, or why it does not hold."""
+    return {
+        "id": criterion.id,
+        "level": int(criterion.level),
+        "description": criterion.description,
+        "holds": verdict.holds,
+        "evidence": [{"kind": e.kind.value, "ref": e.ref, "at": e.at, "note": e.note} for e in verdict.evidence],
+        "reason": None if verdict.holds else verdict.reason,
+    }
 
 
 @dataclass(frozen=True)
@@ -87,7 +103,8 @@ class MaturityAssessor:
 
     def _assess_pillar(self, pillar: Pillar, context: MaturityContext) -> PillarAssessment:
         own = sorted((c for c in self._criteria if c.pillar == pillar), key=lambda c: c.level)
-        results = [(c, c.holds(context)) for c in own]
+        verdicts = [(c, c.judge(context)) for c in own]
+        results = [(c, v.holds) for c, v in verdicts]
         level = MaturityLevel.L1
         for candidate in list(MaturityLevel)[1:]:
             if not all(ok for c, ok in results if c.level == candidate):
@@ -100,4 +117,5 @@ class MaturityAssessor:
             met=tuple(c for c, ok in results if ok),
             unmet=tuple(c for c, ok in results if not ok),
             gaps=tuple(c for c, ok in results if not ok and c.level == nxt),
+            verdicts=tuple(verdicts),
         )

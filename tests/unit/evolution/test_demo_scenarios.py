@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from aref.adaptation.feature_flags import flag_kinds
 from aref.evolution.demo_scenarios import RUNBOOK_STEPS, SCENARIOS
 from aref.evolution.recurrence import fault_signature
 from aref.recovery.defaults import default_runbooks
@@ -32,3 +33,12 @@ def test_runbook_steps_are_the_default_runbooks_steps_per_tier() -> None:
         assert set(s.tiers) <= set(RUNBOOK_STEPS), s.title
         first = [step for step, _ in RUNBOOK_STEPS[s.tiers[0]][1]]
         assert s.failed_step is None or s.failed_step in first, s.title
+
+
+def test_every_flag_a_scenario_disables_exists() -> None:
+    disabled = [a.removeprefix("disable ") for s in SCENARIOS for a in s.actions if a.startswith("disable ")]
+    assert disabled
+    for name in disabled:
+        service, _, kind = name.partition(".")
+        assert service in SERVICES, name
+        assert kind in flag_kinds(service), name

@@ -7,6 +7,7 @@ from aref.config import EvolutionSettings
 from aref.events import Event
 from aref.evolution.engine import EvolutionEngine
 from aref.evolution.facts import EvolutionFacts
+from aref.evolution.seeding import seed_history
 from aref.models import Incident
 from aref.records import to_record
 from aref.testing import EventCapture, FakeClock, MemoryStore
@@ -63,4 +64,13 @@ def test_the_facts_agree_with_the_status(clock: FakeClock, make_incident: MakeIn
         action_completion_rate_pct=status["actions"]["completion_rate_pct"],
         recurrence_rate_pct=status["recurrence"]["rate_pct"],
         improvement_velocity=status["improvement_velocity"]["completed"],
+        reviewed=(("PIR-INC-1", "INC-1", "corr-INC-1", T0 + 700),),
     )
+
+
+def test_seeded_demo_history_is_no_fact(clock: FakeClock) -> None:
+    store = MemoryStore()
+    eng = EvolutionEngine(EvolutionSettings(), clock, EventCapture(), store)
+    seed_history(3, settings=EvolutionSettings(), clock=clock, store=store, sink=EventCapture())
+    assert eng.status()["reviews"]["total"] == 3  # the demo view shows them
+    assert eng.facts() == EvolutionFacts()  # maturity never counts them

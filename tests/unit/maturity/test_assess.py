@@ -7,11 +7,19 @@ import pytest
 from aref.errors import InvalidInputError
 from aref.maturity.assess import MaturityAssessor
 from aref.maturity.criteria import CRITERIA, Criterion, MaturityContext
+from aref.maturity.evidence import Evidence, EvidenceKind, Verdict
 from aref.maturity.levels import MaturityLevel
 from aref.models import Pillar
 from aref.scoring import RiskProfile
 
 L1, L2, L3, L4, L5 = MaturityLevel
+EDGES = ("gateway->orders", "gateway->payments")
+REPORTS = tuple(Evidence(EvidenceKind.REPORT, e, 100.0, "replica r-1") for e in EDGES)
+
+
+def seen(kind: EvidenceKind, n: int) -> tuple[Evidence, ...]:
+    return tuple(Evidence(kind, f"{kind.value}-{i}", 100.0 + i, "") for i in range(n))
+
 
 # Detection at L4, absorption L3, adaptation L2, recovery L5, evolution L1.
 MIXED = MaturityContext(
@@ -22,16 +30,15 @@ MIXED = MaturityContext(
     has_burn_rate_alerts=True,
     mttd_seconds=120.0,
     alert_to_action_ratio=2.0,
-    breakers_configured=12,
-    dependency_edges=12,
-    has_bulkheads=True,
-    has_rate_limiters=True,
+    breaker_edges=EDGES,
+    called_edges=EDGES,
+    guard_reports=REPORTS,
     has_degradation_tiers=True,
-    chaos_experiments_passed=1,
+    passed_runs=seen(EvidenceKind.RUN, 1),
     feature_flags=30,
     automated_scaling=True,
     runbooks=3,
-    days_since_last_drill=10.0,
+    drills=seen(EvidenceKind.DRILL, 1),
     t0_automated=True,
     t1_automated=True,
     mttr_seconds=600.0,
@@ -48,26 +55,25 @@ EVERYTHING = MaturityContext(
     has_predictive_detection=True,
     mttd_seconds=120.0,
     alert_to_action_ratio=2.0,
-    breakers_configured=12,
-    dependency_edges=12,
-    has_bulkheads=True,
-    has_rate_limiters=True,
+    breaker_edges=EDGES,
+    called_edges=EDGES,
+    guard_reports=REPORTS,
     has_degradation_tiers=True,
     blast_radius_containment_pct=98.0,
-    chaos_experiments_passed=3,
+    passed_runs=seen(EvidenceKind.RUN, 3),
     feature_flags=30,
     has_traffic_shifting=True,
     automated_scaling=True,
-    adaptations_executed=20,
+    adaptations=seen(EvidenceKind.ADAPTATION, 20),
     escalations_to_recovery=1,
     adaptation_latency_seconds=12.0,
     runbooks=3,
-    days_since_last_drill=10.0,
+    drills=seen(EvidenceKind.DRILL, 1),
     t0_automated=True,
     t1_automated=True,
     mttr_seconds=600.0,
     automated_resolution_pct=95.0,
-    reviews_generated=12,
+    reviews=seen(EvidenceKind.REVIEW, 12),
     review_completion_pct=100.0,
     knowledge_entries=12,
     action_completion_rate_pct=90.0,
@@ -168,7 +174,9 @@ def test_to_dict_is_json_ready() -> None:
 
 
 def test_extra_criteria_extend_the_model() -> None:
-    extra = Criterion("recovery.many_runbooks", Pillar.RECOVERY, L3, "five runbooks", lambda c: c.runbooks >= 5)
+    extra = Criterion(
+        "recovery.many_runbooks", Pillar.RECOVERY, L3, "five runbooks", lambda c: Verdict(c.runbooks >= 5)
+    )
     assessor = MaturityAssessor(criteria=(*CRITERIA, extra))
     recovery = assessor.assess(MIXED).pillars[Pillar.RECOVERY]
     assert recovery.level == L2
@@ -176,7 +184,7 @@ def test_extra_criteria_extend_the_model() -> None:
 
 
 def test_a_criteria_set_with_a_free_level_is_refused() -> None:
-    only = (Criterion("recovery.any_runbook", Pillar.RECOVERY, L3, "a runbook", lambda c: c.runbooks > 0),)
+    only = (Criterion("recovery.any_runbook", Pillar.RECOVERY, L3, "a runbook", lambda c: Verdict(c.runbooks > 0)),)
     with pytest.raises(InvalidInputError) as caught:
         MaturityAssessor(criteria=only)
     assert caught.value.field == "criteria"

@@ -7,10 +7,16 @@ import pytest
 from aref.config import load_settings
 from aref.errors import InvalidInputError
 from aref.maturity.criteria import CRITERIA, Criterion, MaturityContext, targets_from_settings, validate
+from aref.maturity.evidence import Evidence, EvidenceKind, Verdict
 from aref.maturity.levels import MaturityLevel
 from aref.models import Pillar
 
 BY_ID = {c.id: c for c in CRITERIA}
+EDGES = ("gateway->orders", "gateway->payments")
+
+
+def seen(kind: EvidenceKind, n: int) -> tuple[Evidence, ...]:
+    return tuple(Evidence(kind, f"{kind.value}-{i}", 100.0 + i, "") for i in range(n))
 
 
 def holds(criterion_id: str, **facts: object) -> bool:
@@ -41,16 +47,26 @@ def test_an_empty_context_meets_no_criterion() -> None:
         ("detection.mttd_target", {"mttd_seconds": 300.5}, False),
         ("detection.alert_fatigue", {"alert_to_action_ratio": 3.0}, True),
         ("detection.alert_fatigue", {"alert_to_action_ratio": 3.1}, False),
-        ("absorption.breaker_coverage", {"breakers_configured": 12, "dependency_edges": 12}, True),
-        ("absorption.breaker_coverage", {"breakers_configured": 11, "dependency_edges": 12}, False),
-        ("absorption.breaker_coverage", {"breakers_configured": 3, "dependency_edges": 0}, False),
+        ("absorption.breaker_coverage", {"breaker_edges": EDGES, "called_edges": EDGES}, True),
+        ("absorption.breaker_coverage", {"breaker_edges": EDGES[:1], "called_edges": EDGES}, False),
+        ("absorption.breaker_coverage", {"breaker_edges": EDGES, "called_edges": ()}, False),
+        ("absorption.bulkheads", {"called_edges": EDGES, "guard_reports": seen(EvidenceKind.REPORT, 1)}, False),
+        ("absorption.rate_limiters", {"called_edges": EDGES, "guard_reports": ()}, False),
         ("absorption.blast_radius", {"blast_radius_containment_pct": 95.0}, True),
         ("absorption.blast_radius", {"blast_radius_containment_pct": 94.9}, False),
-        ("adaptation.self_mitigation", {"adaptations_executed": 10, "escalations_to_recovery": 1}, True),
-        ("adaptation.self_mitigation", {"adaptations_executed": 10, "escalations_to_recovery": 2}, False),
-        ("adaptation.self_mitigation", {"adaptations_executed": 0, "escalations_to_recovery": 0}, False),
-        ("recovery.drills", {"days_since_last_drill": 90.0}, True),
-        ("recovery.drills", {"days_since_last_drill": 91.0}, False),
+        (
+            "adaptation.self_mitigation",
+            {"adaptations": seen(EvidenceKind.ADAPTATION, 10), "escalations_to_recovery": 1},
+            True,
+        ),
+        (
+            "adaptation.self_mitigation",
+            {"adaptations": seen(EvidenceKind.ADAPTATION, 10), "escalations_to_recovery": 2},
+            False,
+        ),
+        ("adaptation.self_mitigation", {"adaptations": (), "escalations_to_recovery": 0}, False),
+        ("recovery.drills", {"drills": seen(EvidenceKind.DRILL, 1)}, True),
+        ("recovery.drills", {"drills": ()}, False),
         ("recovery.automated_t0_t1", {"t0_automated": True, "t1_automated": False}, False),
         ("recovery.automated_t0_t1", {"t0_automated": True, "t1_automated": True}, True),
         ("recovery.automated_resolution", {"automated_resolution_pct": 90.0}, True),
@@ -103,10 +119,10 @@ def test_targets_come_from_the_settings() -> None:
 
 
 def test_validate_refuses_duplicates_and_l1_criteria() -> None:
-    extra = Criterion("detection.threshold_rules", Pillar.DETECTION, MaturityLevel.L3, "again", lambda c: True)
+    extra = Criterion("detection.threshold_rules", Pillar.DETECTION, MaturityLevel.L3, "again", lambda c: Verdict(True))
     with pytest.raises(InvalidInputError, match="duplicate"):
         validate((*CRITERIA, extra))
-    base = Criterion("detection.base", Pillar.DETECTION, MaturityLevel.L1, "base", lambda c: True)
+    base = Criterion("detection.base", Pillar.DETECTION, MaturityLevel.L1, "base", lambda c: Verdict(True))
     with pytest.raises(InvalidInputError, match="L1 has no criteria"):
         validate((*CRITERIA, base))
     assert validate(CRITERIA) == CRITERIA

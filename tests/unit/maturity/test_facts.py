@@ -19,12 +19,15 @@ from aref.maturity.facts import PillarFacts, automated_tiers, maturity_context
 from aref.models import DetectionClass, Incident, IncidentSeverity, RecoveryTier
 from aref.recovery.defaults import default_runbooks
 from aref.recovery.engine import RecoveryEngine
-from aref.recovery.facts import RecoveryFacts
+from aref.recovery.facts import PerformedRun, RecoveryFacts
 from aref.recovery.runbook import Runbook, RunbookStep
 from aref.testing import EventCapture, FakeClock, MemoryStore
 from aref.topology import DEMO_TOPOLOGY
 
 SETTINGS = ArefSettings()
+
+
+NOW = 1000.0
 
 
 def context(
@@ -33,7 +36,6 @@ def context(
     incidents: list[Incident] | None = None,
     alerts: list[Alert] | None = None,
     automated: frozenset[str] = frozenset(),
-    days_since_last_drill: float | None = None,
 ) -> MaturityContext:
     return maturity_context(
         facts or PillarFacts(),
@@ -42,7 +44,7 @@ def context(
         topology=DEMO_TOPOLOGY,
         settings=SETTINGS,
         automated=automated,
-        days_since_last_drill=days_since_last_drill,
+        now=NOW,
     )
 
 
@@ -65,13 +67,13 @@ def alert(alert_id: str, fired_at: float) -> Alert:
 
 
 def test_no_facts_claim_nothing() -> None:
-    expected = MaturityContext(dependency_edges=len(DEMO_TOPOLOGY.edges), **targets_from_settings(SETTINGS))
+    expected = MaturityContext(called_edges=DEMO_TOPOLOGY.edge_names(), **targets_from_settings(SETTINGS))
     assert context() == expected
 
 
 def test_the_settings_give_the_targets() -> None:
     settings = ArefSettings(detection={"mttd_target_seconds": 42.0})
-    ctx = maturity_context(PillarFacts(), incidents=[], alerts=[], topology=DEMO_TOPOLOGY, settings=settings)
+    ctx = maturity_context(PillarFacts(), incidents=[], alerts=[], topology=DEMO_TOPOLOGY, settings=settings, now=NOW)
     assert ctx.mttd_target_seconds == 42.0
 
 
@@ -93,16 +95,11 @@ def test_the_real_engines_at_rest() -> None:
     )
     assert ctx.has_synthetic_probes is False  # probe targets may exist, but no probe ran
     assert ctx.alert_to_action_ratio is None
-    assert (ctx.breakers_configured, ctx.dependency_edges, ctx.blast_radius_containment_pct) == (12, 12, None)
-    assert (ctx.has_bulkheads, ctx.has_rate_limiters, ctx.has_degradation_tiers) == (True, True, True)
-    assert (ctx.feature_flags, ctx.has_traffic_shifting, ctx.automated_scaling, ctx.adaptations_executed) == (
-        30,
-        True,
-        True,
-        0,
-    )
-    assert (ctx.runbooks, ctx.t0_automated, ctx.t1_automated) == (3, True, True)
-    assert (ctx.reviews_generated, ctx.mttd_seconds, ctx.mttr_seconds) == (0, None, None)
+    assert (ctx.breaker_edges, ctx.called_edges) == (DEMO_TOPOLOGY.edge_names(), DEMO_TOPOLOGY.edge_names())
+    assert (ctx.blast_radius_containment_pct, ctx.guard_reports, ctx.has_degradation_tiers) == (None, (), True)
+    assert (ctx.feature_flags, ctx.has_traffic_shifting, ctx.automated_scaling, ctx.adaptations) == (14, True, True, ())
+    assert (ctx.runbooks, ctx.t0_automated, ctx.t1_automated) == (3, False, False)  # hands-free, never performed
+    assert (ctx.reviews, ctx.mttd_seconds, ctx.mttr_seconds) == ((), None, None)
     assert (ctx.review_completion_pct, ctx.recurrence_rate_pct, ctx.action_completion_rate_pct) == (None, None, None)
 
 
@@ -115,14 +112,12 @@ def test_detection_and_absorption_facts_are_claimed_as_measured() -> None:
         has_burn_rate_alerts=True,
         alerts_per_action=2.5,
     )
-    absorption = AbsorptionFacts(
-        breakers_configured=4, has_bulkheads=True, has_rate_limiters=False, has_degradation_tiers=True
-    )
+    absorption = AbsorptionFacts(breakers_configured=1, breaker_edges=("gateway->orders",), has_degradation_tiers=True)
     ctx = context(PillarFacts(detection=detection, absorption=absorption))
     assert (ctx.has_threshold_rules, ctx.has_synthetic_probes, ctx.has_slos) == (True, True, True)
     assert (ctx.has_anomaly_detection, ctx.has_burn_rate_alerts, ctx.alert_to_action_ratio) == (False, True, 2.5)
-    assert (ctx.breakers_configured, ctx.dependency_edges) == (4, len(DEMO_TOPOLOGY.edges))
-    assert (ctx.has_bulkheads, ctx.has_rate_limiters, ctx.has_degradation_tiers) == (True, False, True)
+    assert (ctx.breaker_edges, ctx.called_edges) == (("gateway->orders",), DEMO_TOPOLOGY.edge_names())
+    assert (ctx.guard_reports, ctx.has_degradation_tiers) == ((), True)
 
 
 def test_containment_is_measured_only_where_a_breaker_stopped_a_spread() -> None:
@@ -146,7 +141,7 @@ def test_adaptation_latency_is_measured_from_the_alert_it_answered() -> None:
         adaptations=(("ALR-1", 104.0), ("ALR-1", 110.0), ("ALR-1", 90.0), ("ALR-unknown", 200.0)),
     )
     ctx = context(PillarFacts(adaptation=adaptation), alerts=[alert("ALR-1", 100.0)])
-    assert (ctx.adaptation_latency_seconds, ctx.adaptations_executed, ctx.escalations_to_recovery) == (7.0, 3, 1)
+    assert (ctx.adaptation_latency_seconds, len(ctx.adaptations), ctx.escalations_to_recovery) == (7.0, 4, 1)
     assert context(PillarFacts(adaptation=adaptation)).adaptation_latency_seconds is None  # no known alert
 
 
@@ -171,33 +166,25 @@ def test_recovery_and_evolution_facts() -> None:
         recurrence_rate_pct=0.0,
         improvement_velocity=8,
     )
+    performed = (
+        PerformedRun("T0", "REC-1", "t0", 900.0, "C1"),
+        PerformedRun("T1", "REC-1", "t1", 950.0, "C1"),
+    )
     ctx = context(
-        PillarFacts(recovery=RecoveryFacts(runbooks=2), evolution=evolution),
+        PillarFacts(recovery=RecoveryFacts(runbooks=2, performed=performed), evolution=evolution),
         incidents=incidents,
         automated=frozenset({"T0"}),
-        days_since_last_drill=3.0,
     )
     assert (ctx.runbooks, ctx.t0_automated, ctx.t1_automated, ctx.automated_resolution_pct) == (2, True, False, 50.0)
-    assert (ctx.mttd_seconds, ctx.mttr_seconds, ctx.days_since_last_drill) == (10.0, 350.0 / 3, 3.0)
-    assert (ctx.reviews_generated, ctx.knowledge_entries, ctx.improvement_velocity) == (2, 2, 8)
+    assert [e.ref for e in ctx.recovery_runs] == ["T0 REC-1", "T1 REC-1"]
+    assert (ctx.mttd_seconds, ctx.mttr_seconds, ctx.drills) == (10.0, 350.0 / 3, ())
+    assert (ctx.reviews, ctx.knowledge_entries, ctx.improvement_velocity) == ((), 2, 8)  # no review listed
     assert (ctx.action_completion_rate_pct, ctx.recurrence_rate_pct, ctx.review_completion_pct) == (90.0, 0.0, 100.0)
 
 
 def test_unresolved_incidents_say_nothing_about_automated_resolution() -> None:
     open_incident = Incident("I", "t", "s", IncidentSeverity.SEV1, 0.0, "C", recovery_tier=RecoveryTier.T0)
     assert context(incidents=[open_incident]).automated_resolution_pct is None
-
-
-def test_chaos_verdicts_are_claimed_only_when_passed() -> None:
-    ctx = maturity_context(
-        PillarFacts(),
-        incidents=[],
-        alerts=[],
-        topology=DEMO_TOPOLOGY,
-        settings=SETTINGS,
-        chaos_experiments_passed=2,
-    )
-    assert (ctx.chaos_experiments_passed, ctx.days_since_last_drill) == (2, None)
 
 
 def test_a_tier_with_an_approval_step_is_not_automated() -> None:
