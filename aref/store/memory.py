@@ -29,6 +29,15 @@ class MemoryStore:
         found = self._data.get(collection_name(collection), {}).get(key)
         return copy.deepcopy(found) if found is not None else None
 
+    def scan(
+        self, collection: Collection | str, *, start: str = "", stop: str | None = None, limit: int | None = None
+    ) -> list[dict[str, Any]]:
+        if limit is not None and limit < 0:
+            raise InvalidInputError("limit", "must be >= 0")
+        records = self._data.get(collection_name(collection), {})
+        keys = sorted(k for k in records if start <= k and (stop is None or k < stop))
+        return [copy.deepcopy(records[k]) for k in keys[:limit]]
+
     def list(
         self,
         collection: Collection | str,

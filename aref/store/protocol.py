@@ -2,7 +2,9 @@
 
 A store keeps JSON-compatible records in named collections, keyed by string. ``put`` is an
 upsert that keeps a record's first-insertion position, so ``list`` returns records in the
-order they were first stored. ``where`` matches top-level fields by equality. ``update`` is atomic,
+order they were first stored. ``where`` matches top-level fields by equality. ``scan`` reads a key
+range in key order (code point order) from an index: a collection keyed by a sortable key (a due
+time first) answers "what is due" without reading the rest. ``update`` is atomic,
 also between processes sharing one SQLite file (replicas keep the demo shop's state this way).
 """
 
@@ -51,6 +53,13 @@ class Store(Protocol):
     def put(self, collection: Collection | str, key: str, record: Mapping[str, Any]) -> None: ...
 
     def get(self, collection: Collection | str, key: str) -> dict[str, Any] | None: ...
+
+    def scan(
+        self, collection: Collection | str, *, start: str = "", stop: str | None = None, limit: int | None = None
+    ) -> list[dict[str, Any]]:
+        """The records whose key ``k`` has ``start <= k < stop`` (no upper bound when ``stop`` is None),
+        in key order, at most ``limit``; the cost follows what is returned, not the collection's size."""
+        ...
 
     def list(
         self,

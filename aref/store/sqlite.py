@@ -176,6 +176,24 @@ class SqliteStore:
             row = conn.execute("SELECT body FROM records WHERE collection = ? AND key = ?", (name, key)).fetchone()
         return None if row is None else _decode(row[0], f"{name}/{key}")
 
+    def scan(
+        self, collection: Collection | str, *, start: str = "", stop: str | None = None, limit: int | None = None
+    ) -> list[dict[str, Any]]:
+        """A range of the primary key (collection, key): SQLite seeks to ``start`` and stops at ``stop``."""
+        name = collection_name(collection)
+        if limit is not None and limit < 0:
+            raise InvalidInputError("limit", "must be >= 0")
+        sql = "SELECT key, body FROM records WHERE collection = ? AND key >= ?"
+        params: list[Any] = [name, start]
+        if stop is not None:
+            sql += " AND key < ?"
+            params.append(stop)
+        sql += " ORDER BY key LIMIT ?"
+        params.append(-1 if limit is None else limit)
+        with self._locked() as conn:
+            rows = conn.execute(sql, params).fetchall()
+        return [_decode(body, f"{name}/{key}") for key, body in rows]
+
     def list(
         self,
         collection: Collection | str,

@@ -31,7 +31,7 @@ def test_save_returns_the_item_and_find_rebuilds_it(repo: Repository[Incident], 
         "id": "INC-1", "title": "incident 1", "service": "api", "severity": "sev3", "onset_at": 1.0,
         "correlation_id": "c-1", "status": "detected", "detected_at": None, "resolved_at": None,
         "detection_class": None, "anomaly_class": None, "recovery_tier": None, "fault_signature": "",
-        "timeline": [{"at": 5.0, "kind": "page", "detail": "on-call paged"}],
+        "timeline": [{"at": 5.0, "kind": "page", "detail": "on-call paged"}], "onset_witness": "breaching_sample",
     }  # fmt: skip
 
 
