@@ -7,8 +7,9 @@ Invariants:
   it that holds at least ``minimum_calls`` outcomes of the last ``signal_max_age_seconds``: a
   window is a count of calls, so without the age limit old failures would hold a tier for as long
   as nobody calls, or a half-open breaker's first probe would revive the window that opened it),
-  how many of its own dependency breakers are not closed, and the most severe of its active alerts. A service with callers none of which called it in that time, and no alert,
-  steps down without the hold (nothing is flowing that could flap), as one whose alerts ended no_data.
+  how many of its own dependency breakers are not closed, and the most severe of its active
+  alerts. A service with callers none of which called it in that time, and no alert, steps down
+  without the hold (nothing is flowing that could flap), as one whose alerts ended no_data.
 - With a store, breaker decisions are persisted on change (collection ``breakers``) and
   reloaded at construction, so the shared state and its version survive a restart.
 """
