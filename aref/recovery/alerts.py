@@ -23,6 +23,7 @@ class AlertMemo:
     title: str
     open_alerts: frozenset[str] = frozenset()
     onset_witness: str = "breaching_sample"
+    resolved_alerts: frozenset[str] = frozenset()
 
 
 class AlertBook:
@@ -54,7 +55,9 @@ class AlertBook:
     def resolved(self, correlation_id: str, alert_id: str) -> None:
         memo = self._memos.get(correlation_id)
         if memo is not None:
-            self._memos[correlation_id] = replace(memo, open_alerts=memo.open_alerts - {alert_id})
+            self._memos[correlation_id] = replace(
+                memo, open_alerts=memo.open_alerts - {alert_id}, resolved_alerts=memo.resolved_alerts | {alert_id}
+            )
 
     def get(self, correlation_id: str) -> AlertMemo | None:
         return self._memos.get(correlation_id)
