@@ -71,7 +71,8 @@ class RecoveryService(PillarService):
     def _undo(self, recovery_id: str) -> Effect:
         async def undo() -> None:
             try:
-                await self.actions.undo_recovery(recovery_id)
+                drill = self.engine.get(recovery_id).drill is not None
+                await self.actions.undo_recovery(recovery_id, weights=drill)
             except ArefError as exc:
                 log.warning("recovery %s: its control changes were not all set back: %s", recovery_id, exc)
 

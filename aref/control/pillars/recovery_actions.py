@@ -272,14 +272,15 @@ class RecoveryActions:
         pins = (await self._peers.absorption().status()).get("pinned_tiers", {})
         return str(pins[service]) if service in pins else None
 
-    async def undo_recovery(self, recovery_id: str) -> list[str]:
+    async def undo_recovery(self, recovery_id: str, *, weights: bool = False) -> list[str]:
         """Set back each flag, tier pin and replica target ``recovery_id`` changed, once, to its value before
-        the recovery's first change of it (no flapping), newest first; traffic weights stay where they are."""
+        the recovery's first change of it (no flapping), newest first. Traffic weights stay where they are
+        (the route it left may still fail) unless ``weights``: a drill leaves the system as it found it."""
         undone = []
         mine = [c for c in self.journal.changes if c.recovery_id == recovery_id and not c.undone]
         first = {(c.kind, c.target): c for c in reversed(mine)}
         for change in reversed(mine):
-            if change.kind == "weights":
+            if change.kind == "weights" and not weights:
                 continue
             if first[(change.kind, change.target)] is not change:
                 pass  # a later change of the same target: set back from its first change
@@ -289,6 +290,8 @@ class RecoveryActions:
                 await self._peers.absorption().set_tier(
                     change.target, change.before, f"recovery {recovery_id} resolved"
                 )
+            elif change.kind == "weights":
+                await self._peers.adaptation().set_weights(change.target, dict(change.before))
             else:
                 await self._peers.adaptation().scale(change.target, int(change.before))
             self.journal.undone(change)

@@ -206,6 +206,15 @@ def test_undoing_a_resolved_recovery_sets_back_flags_and_scale_but_keeps_the_wei
     assert run(t.adaptation.control_for("orders"))["traffic"] == {"primary": 0, "backup": 100}
 
 
+def test_undoing_a_drill_sets_the_weights_back_too() -> None:
+    t, actions = stack()
+    before = run(t.adaptation.control_for("payments"))["traffic"]
+    done(run(actions.shift_traffic({}, ctx())))
+    assert run(t.adaptation.control_for("payments"))["traffic"] == {"primary": 0, "backup": 100}
+    assert len(run(actions.undo_recovery("REC-1", weights=True))) == 1
+    assert run(t.adaptation.control_for("payments"))["traffic"] == before
+
+
 def test_undoing_sets_a_restored_flag_and_a_lifted_pin_back_once_without_flapping() -> None:
     t, actions = stack()
     done(run(actions.set_degradation({"level": "minimal"}, ctx())))
