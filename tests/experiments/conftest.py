@@ -8,11 +8,14 @@ import contextlib
 import json
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from chaos.schema import load_experiment
@@ -54,6 +57,16 @@ def steady_shop(stack: Stack) -> Stack:
     return stack
 
 
+def skipped_work() -> dict[str, dict[str, int]]:
+    """Work the replicas counted as skipped (by a flag or a tier), summed by service and reason."""
+    totals: dict[str, dict[str, int]] = {}
+    for replica in api("GET", "/api/aref/controls/applied").json()["replicas"]:
+        mine = totals.setdefault(replica["service"], {})
+        for reason, count in replica["skipped"].items():
+            mine[reason] = mine.get(reason, 0) + int(count)
+    return totals
+
+
 def provider_successes() -> dict[str, int]:
     """Payments each provider captured, as the payments replicas count them."""
     return {p["name"]: p["successes"] for p in api("GET", "/payments/providers/health").json()["providers"]}
@@ -62,7 +75,7 @@ def provider_successes() -> dict[str, int]:
 @dataclass(frozen=True)
 class ExperimentRun:
     """One ``aref chaos run --json --junit`` of an experiment file, with the payment providers'
-    counters read just before and just after it."""
+    counters and the replicas' skipped work read just before and just after it."""
 
     returncode: int
     stdout: str
@@ -70,11 +83,38 @@ class ExperimentRun:
     junit: Path
     providers_before: dict[str, int]
     providers_after: dict[str, int]
+    skipped_before: dict[str, dict[str, int]]
+    skipped_after: dict[str, dict[str, int]]
 
     @property
     def record(self) -> dict[str, Any]:
         record: dict[str, Any] = json.loads(self.stdout)
         return record
+
+
+@contextlib.contextmanager
+def low_priority_mail() -> Iterator[None]:
+    """Low-priority notifications (the shop's marketing mail), about two a second, beside the
+    orders: the work notifications' flags switch off, so the replicas have something to skip."""
+    stop = threading.Event()
+    body = {"channel": "email", "recipient": "news@example.com", "message": "offer", "priority": "low"}
+
+    def send() -> None:
+        while not stop.wait(0.5):
+            with contextlib.suppress(httpx.HTTPError):
+                api("POST", "/notifications/send", json=body)
+
+    worker = threading.Thread(target=send, daemon=True)
+    worker.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        worker.join(timeout=35)
+
+
+BESIDE: dict[str, Callable[[], contextlib.AbstractContextManager[None]]] = {"notification_overload": low_priority_mail}
+"""Traffic besides the orders while an experiment runs, by experiment."""
 
 
 class ExperimentRuns:
@@ -95,16 +135,18 @@ class ExperimentRuns:
         steady(self._stack)
         junit = self._directory / f"{path.stem}.xml"
         budget = (experiment.observe_s + experiment.traffic.warmup_s) * TIME_SCALE + 180
-        before = provider_successes()
+        before, skipped = provider_successes(), skipped_work()
         command = aref("chaos", "run", str(path), "--json", "--junit", str(junit), "--time-scale", str(TIME_SCALE))
-        done = subprocess.run(
-            [*command, "--force"],  # a verdict even when the slow machine breaks the steady state first
-            capture_output=True,
-            text=True,
-            timeout=budget,
-            env=self._stack.env,
-        )
-        return ExperimentRun(done.returncode, done.stdout, done.stderr, junit, before, provider_successes())
+        with BESIDE.get(path.stem, contextlib.nullcontext)():
+            done = subprocess.run(
+                [*command, "--force"],  # a verdict even when the slow machine breaks the steady state first
+                capture_output=True,
+                text=True,
+                timeout=budget,
+                env=self._stack.env,
+            )
+        after = provider_successes(), skipped_work()
+        return ExperimentRun(done.returncode, done.stdout, done.stderr, junit, before, after[0], skipped, after[1])
 
 
 @pytest.fixture(scope="session")
