@@ -5,10 +5,9 @@ A recovery starts in T0 (from ``adaptation.escalate_to_recovery``, an EMERGENCY
 escalates to the next tier, emitting ``recovery.tier_escalated`` and starting that tier's
 runbook, when the current tier's window passes without resolution (windows are cumulative
 from the recovery's start; see ``tiers``) or when a step fails with ``on_failure=escalate``.
-It resolves when every alert of its incident is resolved, or on ``resolve``; an escalation
-whose incident's alerts all resolved before it arrived opens none (no resolution would ever
-close it). At most one active recovery per correlation id; every event it emits carries that
-correlation id.
+It resolves when every alert of its incident is resolved, or on ``resolve`` (an escalation
+after they all resolved opens none). At most one active recovery per correlation id; every
+event it emits carries that correlation id.
 With a store, incidents and recoveries are saved on every change and a new engine over the
 same store resumes the active recoveries. Without an injected runner and verifier the engine is
 a dry run: nothing is performed, and its status, every recovery and every step say so.
@@ -232,13 +231,9 @@ class RecoveryEngine:
     # -- events ---------------------------------------------------------------------------
 
     def _on_escalate(self, event: Event) -> None:
-        memo = self._alerts.get(correlation_of(event))
-        request = from_escalation(event, memo)
-        if memo is not None and request.alert_id in memo.resolved_alerts:
-            if not memo.open_alerts:
-                return  # every alert of the incident resolved before adaptation escalated: nothing to recover
-            request = dataclasses.replace(request, alert_id=None)  # no resolution of it will come again
-        self._begin(request)
+        request = from_escalation(event, self._alerts.get(correlation_of(event)))
+        if request is not None:
+            self._begin(request)
 
     def _on_alert_fired(self, event: Event) -> None:
         correlation_id = correlation_of(event)

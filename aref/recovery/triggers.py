@@ -59,8 +59,16 @@ def alert_severity(event: Event) -> Severity:
     return max(event.severity, named, key=lambda s: s.rank)
 
 
-def from_escalation(event: Event, memo: AlertMemo | None) -> RecoveryRequest:
+def from_escalation(event: Event, memo: AlertMemo | None) -> RecoveryRequest | None:
+    """A request for adaptation's escalation; None when every alert of its incident resolved before it
+    arrived (events cross: a recovery waiting on them would never resolve). An escalated alert already
+    resolved is not one the recovery waits for."""
     payload = event.payload
+    alert_id = str(payload.get("alert_id") or "") or None
+    if memo is not None and alert_id in memo.resolved_alerts:
+        if not memo.open_alerts:
+            return None
+        alert_id = None
     detected = _number(payload.get("detected_at"), memo.fired_at if memo else event.timestamp)
     return RecoveryRequest(
         service=str(payload.get("service") or (memo.service if memo else "")),
@@ -69,7 +77,7 @@ def from_escalation(event: Event, memo: AlertMemo | None) -> RecoveryRequest:
         detected_at=detected,
         severity=event.severity,
         title=memo.title if memo else None,
-        alert_id=str(payload.get("alert_id") or "") or None,
+        alert_id=alert_id,
         reason=f"adaptation escalated: {payload.get('reason') or 'adaptation window passed'}",
         anomaly_class=_enum(AnomalyClass, payload.get("anomaly_class")),
         onset_witness=memo.onset_witness if memo else "breaching_sample",

@@ -273,15 +273,14 @@ class RecoveryActions:
         return str(pins[service]) if service in pins else None
 
     async def undo_recovery(self, recovery_id: str, *, weights: bool = False) -> list[str]:
-        """Set back each flag, tier pin and replica target ``recovery_id`` changed, once, to its value before
-        the recovery's first change of it (no flapping), newest first. Traffic weights stay where they are
-        (the route it left may still fail) unless ``weights``: a drill leaves the system as it found it."""
+        """Set back each flag, tier pin, replica target and (``weights``: a drill) traffic weight ``recovery_id``
+        changed, once, to its value before its first change (no flapping), newest first."""
         undone = []
         mine = [c for c in self.journal.changes if c.recovery_id == recovery_id and not c.undone]
         first = {(c.kind, c.target): c for c in reversed(mine)}
         for change in reversed(mine):
             if change.kind == "weights" and not weights:
-                continue
+                continue  # a recovery leaves them: the route it shifted away from may still fail
             if first[(change.kind, change.target)] is not change:
                 pass  # a later change of the same target: set back from its first change
             elif change.kind == "flag":

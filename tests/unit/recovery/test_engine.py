@@ -115,40 +115,6 @@ def test_a_critical_alert_does_not_start_recovery() -> None:
     assert (rig.sink.events, rig.engine.status()["total_active"]) == ([], 0)
 
 
-def test_adaptation_escalation_starts_recovery_once_per_correlation_id() -> None:
-    rig = Rig()
-    rig.escalate()
-    rig.escalate()
-    rig.fire()
-    assert len(rig.sink.of(RECOVERY_STARTED)) == 1
-    assert len(rig.engine.active()) == 1
-    assert rig.engine.active()[0].open_alerts == ("A9", "A1")
-    rig.escalate(cid="COR-2")
-    assert len(rig.engine.active()) == 2
-
-
-def test_an_escalation_after_every_alert_of_its_incident_resolved_opens_no_recovery() -> None:
-    """Seen on the stack: adaptation escalated a warning anomaly after it had resolved; the recovery
-    held its service at minimal for as long as the stack ran, waiting for a resolution already past."""
-    rig = Rig()
-    rig.fire("A9", severity=Severity.WARNING)
-    rig.resolve_alert("A9")
-    rig.escalate()
-    assert (rig.engine.active(), rig.sink.of(RECOVERY_STARTED)) == ((), [])
-
-
-def test_an_escalation_while_an_alert_of_its_incident_is_open_opens_a_recovery_that_resolves_with_it() -> None:
-    rig = Rig()
-    rig.fire("A9", severity=Severity.WARNING)
-    rig.fire("A2", severity=Severity.WARNING)
-    rig.resolve_alert("A9")
-    rig.escalate()
-    (rec,) = rig.engine.active()
-    assert rec.open_alerts == ("A2",)  # the escalation names A9, already resolved: only A2 can still resolve
-    rig.resolve_alert("A2")
-    assert rig.engine.active() == ()
-
-
 def test_recovery_escalates_to_t1_exactly_when_the_t0_window_passes() -> None:
     slow_t0 = runbook("T0", [step("stabilize", timeout=1000, action="act.slow")], name="slow-t0")
     rig = Rig(
