@@ -58,13 +58,12 @@ def steady_shop(stack: Stack) -> Stack:
 
 
 def skipped_work() -> dict[str, dict[str, int]]:
-    """Work the replicas counted as skipped (by a flag or a tier), summed by service and reason."""
-    totals: dict[str, dict[str, int]] = {}
-    for replica in api("GET", "/api/aref/controls/applied").json()["replicas"]:
-        mine = totals.setdefault(replica["service"], {})
-        for reason, count in replica["skipped"].items():
-            mine[reason] = mine.get(reason, 0) + int(count)
-    return totals
+    """Work each replica counted as skipped (by a flag or a tier), by ``service/replica_id`` and reason.
+    Per replica: a replica Serve removes takes its counts with it, so a sum over replicas can fall."""
+    return {
+        f"{replica['service']}/{replica['replica_id']}": {k: int(v) for k, v in replica["skipped"].items()}
+        for replica in api("GET", "/api/aref/controls/applied").json()["replicas"]
+    }
 
 
 def provider_successes() -> dict[str, int]:
