@@ -10,7 +10,8 @@ Invariants:
   lazily (on the next ``state`` read, ``allow()`` or ``tick()``); the transition is dated
   at ``retry_at``, not at the moment it is noticed.
 - HALF_OPEN admits at most ``half_open_max_calls`` probes; when that many succeed it closes
-  with an empty window, any probe failure reopens it and restarts the timer.
+  with an empty window, any probe failure reopens it and restarts the timer. A probe that ends
+  without a judging outcome (excluded, refused further on, cancelled) frees its slot (``release``).
 - Error kinds in ``excluded_errors`` count as neither success nor failure.
 - A batch of outcomes (``record``) is judged once, failures entering the window last.
 - Outcomes observed before the current state began (``at`` earlier than ``since``) count
@@ -171,6 +172,13 @@ class CircuitBreaker:
         self._total_rejected += 1
         return False
 
+    def release(self) -> None:
+        """An admitted half-open probe ended without an outcome that judges the callee (refused further
+        on, cancelled, or an excluded answer): its slot is free again. Without this, three such probes
+        would leave the breaker refusing every call until its state is changed from outside."""
+        if self._state is BreakerState.HALF_OPEN and self._probes_admitted > 0:
+            self._probes_admitted -= 1
+
     def acquire(self) -> None:
         """Like ``allow()`` but raises ``RejectedError("circuit_breaker", name)`` on refusal."""
         if not self.allow():
@@ -203,6 +211,9 @@ class CircuitBreaker:
             self._last_outcome_at = max(observed, self._last_outcome_at or observed)
         if at is not None and at < self._since:
             return state
+        if state is BreakerState.HALF_OPEN:
+            for _ in range(excluded):
+                self.release()
         if state is BreakerState.CLOSED:
             self._judge_window(successes, failures, self._clock.now() if at is None else at)
         elif state is BreakerState.HALF_OPEN:

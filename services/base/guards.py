@@ -98,23 +98,33 @@ class EdgeGuard:
         self._first_at: float | None = None
         self._sequence = 0
         self.totals = dict.fromkeys(TOTALS, 0)
+        self._outcomes = 0  # outcomes recorded on the breaker, to tell a call that ended without one
 
     async def call(self, call: Call, *, idempotent: bool = False) -> Envelope:
         """Run ``call`` through the chain; always answers with an envelope."""
         self.totals["calls"] += 1
+        admitted = False
         try:
             self.limiter.acquire()
             counted = not is_synthetic() or self.breaker.state is not BreakerState.CLOSED
             if counted:
                 self.breaker.acquire()
+                admitted = True
             permit = await self._enter()
-        except RejectedError as exc:
+        except BaseException as exc:
+            if admitted:  # let in by the breaker, refused or cancelled before the call: no outcome
+                self.breaker.release()
+            if not isinstance(exc, RejectedError):
+                raise
             self._note("rejected")
             return error_envelope(exc)
+        outcomes = self._outcomes
         try:
             return await self._attempts(call, idempotent, counted)
         finally:
             self._leave(permit)
+            if admitted and self._outcomes == outcomes:  # cancelled mid-call: no outcome was recorded
+                self.breaker.release()
 
     def apply_decision(self, decision: BreakerDecision) -> BreakerState:
         """Follow the registry's decision for this edge; returns the state acted on."""
@@ -188,6 +198,7 @@ class EdgeGuard:
         if self._first_at is None:
             self._first_at = self._clock.now()
         self._pending[outcome] += 1
+        self._outcomes += 1
         self._note(outcome)
         if outcome == "successes":
             self.breaker.record_success()

@@ -277,3 +277,26 @@ def test_empty_name_is_refused() -> None:
 
 def test_state_rank_orders_by_restrictiveness() -> None:
     assert [s.rank for s in (BreakerState.CLOSED, BreakerState.HALF_OPEN, BreakerState.OPEN)] == [0, 1, 2]
+
+
+def test_half_open_probes_that_end_without_a_judging_outcome_free_their_slots() -> None:
+    """Seen on the stack: probes cancelled or answered 4xx used up the three slots and the breaker
+    refused every call for minutes, with nothing left to close or reopen it."""
+    clock = FakeClock(T0)
+    breaker, _ = make(clock, recovery_timeout=6.0)
+    trip(breaker)
+    clock.advance(6)
+    assert [breaker.allow() for _ in range(3)] == [True] * 3
+    assert breaker.allow() is False  # all three probes in use
+    breaker.record(excluded=1)  # one answered 4xx: says nothing about the callee
+    breaker.release()  # one was cancelled before any outcome
+    assert [breaker.allow(), breaker.allow(), breaker.allow()] == [True, True, False]
+    breaker.record(successes=3)
+    assert breaker.state is BreakerState.CLOSED
+
+
+def test_release_outside_half_open_changes_nothing() -> None:
+    clock = FakeClock(T0)
+    breaker, seen = make(clock)
+    breaker.release()
+    assert (breaker.state, breaker.allow(), seen) == (BreakerState.CLOSED, True, [])

@@ -347,3 +347,34 @@ def test_through_a_half_open_breaker_a_synthetic_call_is_a_trial_whose_outcome_c
     assert (len(made), edge.totals["synthetic"]) == (1, 0)
     assert report is not None
     assert report.successes == 1
+
+
+def test_a_half_open_probe_cancelled_mid_call_frees_its_slot() -> None:
+    """A caller that gives up (a client disconnect cancels the request) must not use up a probe."""
+    clock = FakeClock(100.0)
+    edge = guard(clock)
+    edge.apply_decision(
+        BreakerDecision("gateway->payments", BreakerState.OPEN, 7, since=99.0, opened_at=99.0, retry_at=120.0)
+    )
+    clock.set(120.0)
+    started = asyncio.Event()
+
+    async def hangs() -> Envelope:
+        started.set()
+        await asyncio.Event().wait()
+        return OK
+
+    async def main() -> None:
+        for _ in range(3):  # three probes, each cancelled before it answered
+            task = asyncio.create_task(edge.call(hangs))
+            await started.wait()
+            started.clear()
+            task.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await task
+
+    edge.policy = GuardPolicy(**{**edge.policy.__dict__, "timeout_s": 10.0})  # type: ignore[arg-type]
+    asyncio.run(main())
+    ok, made = answers(OK, OK, OK)
+    assert run_all(edge, [ok, ok, ok]) == [OK, OK, OK]  # the slots were free: three probes, then closed
+    assert (len(made), edge.breaker.state) == (3, BreakerState.CLOSED)
