@@ -83,7 +83,7 @@ def interrupted_run(steady_shop: Stack) -> Iterator[subprocess.Popen[str]]:
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
-        env={**steady_shop.env, "COLUMNS": "200"},
+        env={**steady_shop.env, "COLUMNS": "200", "PYTHONUNBUFFERED": "1"},  # each line as it is printed
     )
     yield process
     if process.poll() is None:
