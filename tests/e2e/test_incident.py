@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from tests.e2e.tiers import rested
 from tests.integration.helpers import api, order_traffic
 from tests.stack import Stack, wait_for
 
@@ -21,15 +22,22 @@ FAULT_SECONDS = 25
 
 @pytest.fixture
 def traffic(stack: Stack) -> Iterator[list[int]]:
-    """Orders through the gateway while the test runs (bounded: 1200 orders)."""
+    """Orders through the gateway while the test runs (bounded: 1200 orders), from a payments at rest
+    (an earlier test's open payments alert would take in the new fault's signals)."""
+    rested("payments")
     with order_traffic(1200) as statuses:
         yield statuses
 
 
-def payments_alert() -> dict[str, Any] | None:
+def payments_alerts() -> list[dict[str, Any]]:
     alerts = api("GET", "/api/aref/alerts").json()
-    mine = [a for a in [*alerts["active"], *alerts["recent_resolved"]] if a["service"] == "payments"]
-    return min(mine, key=lambda a: a["fired_at"]) if mine else None
+    return [a for a in [*alerts["active"], *alerts["recent_resolved"]] if a["service"] == "payments"]
+
+
+def first_new_payments_alert(known: set[str]) -> dict[str, Any] | None:
+    """The earliest payments alert not in ``known`` (earlier tests leave resolved payments alerts behind)."""
+    fresh = [a for a in payments_alerts() if a["id"] not in known]
+    return min(fresh, key=lambda a: a["fired_at"]) if fresh else None
 
 
 def topics_of(correlation_id: str) -> set[str]:
@@ -39,6 +47,7 @@ def topics_of(correlation_id: str) -> set[str]:
 
 def test_an_incident_runs_detect_absorb_adapt_recover_evolve(stack: Stack, traffic: list[int]) -> None:
     wait_for(lambda: len(traffic) >= 10, timeout=60, what="baseline traffic")
+    known = {a["id"] for a in payments_alerts()}
     reply = api(
         "POST",
         "/api/aref/chaos/start",
@@ -46,8 +55,8 @@ def test_an_incident_runs_detect_absorb_adapt_recover_evolve(stack: Stack, traff
     )
     assert reply.status_code == 200, reply.text
 
-    wait_for(lambda: payments_alert() is not None, timeout=30, what="a payments alert")
-    alert = payments_alert()
+    wait_for(lambda: first_new_payments_alert(known) is not None, timeout=30, what="a new payments alert")
+    alert = first_new_payments_alert(known)
     assert alert is not None
     cid = alert["correlation_id"]
 
