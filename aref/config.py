@@ -215,6 +215,11 @@ class ArefSettings(BaseSettings):
     store: str = Field("sqlite", pattern="^(sqlite|memory)$")
     api_token: str | None = None
     tick_seconds: float = Field(1.0, gt=0)
+    bare_data_plane: bool = Field(
+        False,
+        description="measurement only (bench/request_path.py variant b): requests skip the fault hook, the guards, "
+        "the tier and flag gates and telemetry, so AREF neither sees nor steers them; replicas log and report it",
+    )
     ray_dashboard_url: str = "http://127.0.0.1:8265"
     detection: DetectionSettings = Field(default_factory=DetectionSettings)
     absorption: AbsorptionSettings = Field(default_factory=AbsorptionSettings)

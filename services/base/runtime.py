@@ -9,7 +9,8 @@ Flags: ``<service>.core_api`` off refuses every business request with 503;
 ``<service>.analytics`` off leaves the Prometheus request metrics unrecorded. No call to any
 actor happens here. A synthetic request (the prober's, ``services.base.synthetic``) is only
 counted in ``synthetic_requests``: it never reaches the request and error counts, the telemetry
-detection judges, nor the metrics.
+detection judges, nor the metrics. ``bare_data_plane`` (benchmarks only) skips all of it: the
+operation runs alone, so the request costs what the shop's work costs.
 
 Control plane (``tick``, every ``tick_seconds``): flush telemetry and push it to detection,
 push the guards' outcome reports to absorption (both fire-and-forget; what could not be sent
@@ -39,7 +40,7 @@ from aref.errors import InvalidInputError
 from aref.records import to_record
 from aref.telemetry import TelemetryAccumulator
 from aref.topology import DEMO_TOPOLOGY
-from chaos.faults import EffectKind
+from chaos.faults import EffectKind, FaultBoard
 from services.base.control import ControlCache
 from services.base.envelope import Envelope, error_envelope
 from services.base.faults import FaultDraw, Sleep, apply_effect
@@ -52,6 +53,7 @@ T = TypeVar("T")
 MAX_PENDING_TELEMETRY = 10
 MAX_PENDING_REPORTS = 500
 RECENT = 100
+NO_FAULTS = FaultBoard()
 DEFAULT_RETRY_AFTER_S = 10
 
 
@@ -118,6 +120,8 @@ class ReplicaRuntime:
         self.retry_after_s = DEFAULT_RETRY_AFTER_S
         policy = guard_policy or GuardPolicy.from_settings(settings.absorption)
         self.guards: dict[str, EdgeGuard] = {}
+        if settings.bare_data_plane:
+            log.warning("%s: AREF_BARE_DATA_PLANE is on: no fault, guard, gate or telemetry on requests", self.service)
         for dependency in downstream:
             if dependency not in DEMO_TOPOLOGY.dependencies(self.service):
                 raise InvalidInputError("downstream", f"{self.service} does not depend on {dependency!r}")
@@ -146,6 +150,8 @@ class ReplicaRuntime:
         ``absorb_errors`` leaves error faults to the operation (it draws them with ``FaultDraw.fails``).
         """
         self.ensure_started()
+        if self.settings.bare_data_plane:
+            return await self._bare(work)
         started = self._timer()
         draw = FaultDraw(self.control.board, self.service, self.clock.now(), self._rng)
         feature = self.gates.get(op)
@@ -173,6 +179,13 @@ class ReplicaRuntime:
             self.metrics.fault(effect.kind.value)
         self._record(op, envelope.status, self._timer() - started, shed=envelope.shed)
         return envelope
+
+    async def _bare(self, work: Callable[[FaultDraw], Awaitable[Envelope]]) -> Envelope:
+        """``bare_data_plane``: the operation alone, with no fault, gate or record (errors still map)."""
+        try:
+            return await work(FaultDraw(NO_FAULTS, self.service, 0.0, self._rng))
+        except Exception as exc:
+            return error_envelope(exc)
 
     def gate(self, gates: Mapping[str, str], retry_after_s: int = DEFAULT_RETRY_AFTER_S) -> None:
         """Refuse each operation of ``gates`` while the tier switches its feature off (``retry_after_s``: the wait)."""
@@ -246,6 +259,7 @@ class ReplicaRuntime:
             "decisions_version": self.control.decisions_version,
             "edges": {g.edge: g.breaker.state.value for g in self.guards.values()},
             "ticks": self.ticks,
+            "bare_data_plane": self.settings.bare_data_plane,
             "applied": self.applied(),
             "skipped": dict(self.skipped),
         }

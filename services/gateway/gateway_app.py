@@ -12,6 +12,7 @@ The gateway's degradation tier (pulled each tick) shapes ``POST /api/orders``: f
 the pipeline skips the receipt; in emergency new orders are refused with 503 and ``Retry-After``
 (``GatewayArgs.retry_after_s``) before any service is called. The flag ``gateway.receipts`` off
 skips the receipt too (no call to notifications); ``gateway.analytics`` off keeps no request log.
+With ``AREF_BARE_DATA_PLANE`` (benchmarks only) calls bypass the guards and no request log is kept.
 """
 
 import asyncio
@@ -112,6 +113,8 @@ class HandleShop:
                 return Envelope.from_dict(await handle.synthetic.remote(method, *args))
             return Envelope.from_dict(await getattr(handle, method).remote(*args))
 
+        if self._runtime.settings.bare_data_plane:
+            return await invoke()
         return await self._runtime.guards[service].call(invoke, idempotent=idempotent)
 
 
@@ -195,7 +198,8 @@ class GatewayService(ServiceReplica):
             return await pipeline.run(request.model_dump())
 
         envelope = await self.runtime.run_async("place_order", place)
-        if is_synthetic() or not self.runtime.control.flag_on("gateway", "analytics"):
+        logged = self.runtime.control.flag_on("gateway", "analytics") and not self.runtime.settings.bare_data_plane
+        if is_synthetic() or not logged:
             return envelope  # the request log is the gateway's analytics
         body = envelope.body if isinstance(envelope.body, dict) else {}
         order = body.get("order") if isinstance(body.get("order"), dict) else None
