@@ -1,14 +1,14 @@
 """Run experiment files against a running stack: ``python -m chaos.runner_main NAME|PATH ...``.
 
-The entry a terminal or CI calls; ``aref chaos run`` goes through the same ``run_experiments``.
-Both install a SIGTERM handler that raises KeyboardInterrupt, so ``kill`` stops a run the way
-Ctrl-C does: the runner's ``finally`` rolls the fault back and stops the load before the process
-exits. The load comes from the cluster's ``loadgen`` actor through the API (``--load-from
-cluster``, the default; it refuses while a background load runs), or from this process
-(``--load-from local``: ``LocalLoadGenerator``, aimed at the gateway's order route behind
-``--url`` unless ``--orders-url`` says otherwise). Exit codes: 0 every hypothesis held,
-1 an expectation failed, 2 refused / bad input / AREF unreachable, 130 interrupted. ``--json``
-and ``--junit`` write the records for CI.
+The entry a terminal or CI calls; ``aref chaos run`` goes through the same ``run_experiments``. Both
+install SIGTERM and SIGINT handlers that raise KeyboardInterrupt, so ``kill`` stops a run the way
+Ctrl-C does (also when started in the background, where SIGINT is inherited ignored): the runner's
+``finally`` rolls the fault back and stops the load before the process exits. The load comes from
+the cluster's ``loadgen`` actor through the API (``--load-from cluster``, the default; it refuses
+while a background load runs), or from this process (``--load-from local``: ``LocalLoadGenerator``,
+aimed at the gateway's order route behind ``--url`` unless ``--orders-url`` says otherwise). Exit
+codes: 0 every hypothesis held, 1 an expectation failed, 2 refused / bad input / AREF unreachable,
+130 interrupted. ``--json`` and ``--junit`` write the records for CI.
 """
 
 from __future__ import annotations
@@ -45,9 +45,12 @@ def raise_interrupt(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt(f"signal {signum}")
 
 
-def install_sigterm_handler() -> None:
-    """SIGTERM behaves like Ctrl-C: the run unwinds through its rollback."""
+def install_stop_handlers() -> None:
+    """SIGTERM and SIGINT unwind the run through its rollback, also where SIGINT came in ignored
+    (a process started in the background by a non-interactive shell inherits SIGINT ignored, and
+    Python then never raises KeyboardInterrupt: ``kill -INT`` would not stop the run)."""
     signal.signal(signal.SIGTERM, raise_interrupt)
+    signal.signal(signal.SIGINT, raise_interrupt)
 
 
 def resolve(names: Sequence[str], directory: Path = EXPERIMENTS_DIR) -> list[Experiment]:
@@ -282,7 +285,7 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None, out: TextIO = sys.stderr, connect: Connect = http_ports) -> int:
     args = parser().parse_args(argv)
-    install_sigterm_handler()
+    install_stop_handlers()
     options = RunOptions(
         url=args.url,
         token=args.token,

@@ -23,7 +23,7 @@ from aref.cli.errors import EXIT_INTERRUPTED, CliError
 from aref.cli.runtime import json_option, session
 from chaos.report import junit_xml, to_json
 from chaos.runner import RunnerConfig
-from chaos.runner_main import LOAD_SOURCES, RunOptions, Stop, install_sigterm_handler, run_experiments
+from chaos.runner_main import LOAD_SOURCES, RunOptions, Stop, install_stop_handlers, run_experiments
 from chaos.runner_ports import Progress
 
 
@@ -116,7 +116,7 @@ def run(
 ) -> None:
     """Run the experiment NAME (or a YAML path) as a hypothesis, and judge it."""
     s = session()
-    install_sigterm_handler()
+    install_stop_handlers()
     options = RunOptions(
         s.url,
         s.token,

@@ -30,7 +30,7 @@ from aref.cli.runtime import Session, session
 from aref.errors import ArefError
 from aref.models import Pillar
 from chaos.report import to_json
-from chaos.runner_main import RunOptions, Stop, install_sigterm_handler, resolve, run_experiments
+from chaos.runner_main import RunOptions, Stop, install_stop_handlers, resolve, run_experiments
 from chaos.runner_ports import Progress
 
 DEFAULT_EXPERIMENT = "payment_provider_failure"
@@ -97,7 +97,7 @@ def demo(experiment: str, time_scale: float, force: bool, pause: bool, as_json: 
         resolve([experiment])  # an unknown name is refused before anything is shown
     except ArefError as exc:
         raise CliError(str(exc)) from None
-    install_sigterm_handler()
+    install_stop_handlers()
     shown = Console(stderr=True, width=s.console.width) if as_json else s.console  # stdout is the JSON's
     steps = Steps(shown, wait_for_enter if pause else None)
     options = RunOptions(s.url, s.token, time_scale=time_scale, force=force)

@@ -26,7 +26,7 @@ from chaos.runner_main import (
     RunOptions,
     arun_experiments,
     http_ports,
-    install_sigterm_handler,
+    install_stop_handlers,
     main,
     printer,
     raise_interrupt,
@@ -39,20 +39,28 @@ from tests.unit.chaos.runner_fakes import T0, FakeApi, FakeLoad, ScriptedPorts, 
 
 @pytest.fixture
 def sigterm_restored() -> Iterator[None]:
-    previous = signal.getsignal(signal.SIGTERM)
+    previous = {s: signal.getsignal(s) for s in (signal.SIGTERM, signal.SIGINT)}
     yield
-    signal.signal(signal.SIGTERM, previous)
+    for s, handler in previous.items():
+        signal.signal(s, handler)
 
 
 def test_the_handler_turns_sigterm_into_keyboard_interrupt(sigterm_restored: None) -> None:
-    install_sigterm_handler()
+    install_stop_handlers()
     assert signal.getsignal(signal.SIGTERM) is raise_interrupt
     with pytest.raises(KeyboardInterrupt):
         os.kill(os.getpid(), signal.SIGTERM)
 
 
+def test_sigint_stops_a_run_even_when_the_process_inherited_it_ignored(sigterm_restored: None) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # as under a background job of a non-interactive shell
+    install_stop_handlers()
+    with pytest.raises(KeyboardInterrupt):
+        os.kill(os.getpid(), signal.SIGINT)
+
+
 def test_sigterm_during_a_run_still_rolls_the_fault_back(sigterm_restored: None) -> None:
-    install_sigterm_handler()
+    install_stop_handlers()
     clock = FakeClock(T0)
     api, load = FakeApi(clock), FakeLoad(clock)
     incident(api)
