@@ -6,7 +6,9 @@ cached board, apply it, run the operation, map errors to an envelope, record lat
 ``aref.absorption.degradation``) is refused while the tier in force switches its feature off:
 503 with ``Retry-After``, shed, counted in ``skipped`` under the feature.
 Flags: ``<service>.core_api`` off refuses every business request with 503;
-``<service>.analytics`` off leaves the Prometheus request metrics unrecorded. No call to any
+``<service>.analytics`` off leaves the Prometheus request metrics unrecorded. A request its caller
+cancels (a timeout upstream) is recorded with the time it ran and status 499, so a slow service whose
+callers give up is still seen as slow. No call to any
 actor happens here. A synthetic request (the prober's, ``services.base.synthetic``) is only
 counted in ``synthetic_requests``: it never reaches the request and error counts, the telemetry
 detection judges, nor the metrics. ``bare_data_plane`` (benchmarks only) skips all of it: the
@@ -53,6 +55,7 @@ T = TypeVar("T")
 MAX_PENDING_TELEMETRY = 10
 MAX_PENDING_REPORTS = 500
 RECENT = 100
+CALLER_GAVE_UP = 499  # recorded for a request cancelled by its caller: slow, not failed by this replica
 NO_FAULTS = FaultBoard()
 DEFAULT_RETRY_AFTER_S = 10
 
@@ -171,6 +174,9 @@ class ReplicaRuntime:
                 draw.injected.append(effect)
             await apply_effect(effect, self.service, self._sleep, errors=not absorb_errors)
             envelope = await work(draw)
+        except asyncio.CancelledError:  # the caller gave up (its timeout): the time it waited is still seen
+            self._record(op, CALLER_GAVE_UP, self._timer() - started)
+            raise
         except Exception as exc:
             envelope = error_envelope(exc)
             if envelope.status == 500:
