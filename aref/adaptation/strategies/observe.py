@@ -1,4 +1,9 @@
-"""Impact 0: watch a short, non-critical breach without touching anything."""
+"""Impact 0: watch a short, non-critical breach, or a slow SLO burn (a ticket), without touching anything.
+
+A warning-level ``slo_burn`` alert is the workbook's ticket: the budget burns slowly over hours,
+which is for a human to look at, not for switching features off across the blast radius. What
+spending the budget does to flags is the error-budget policy's (``aref.adaptation.budget``).
+"""
 
 from __future__ import annotations
 
@@ -7,19 +12,20 @@ from dataclasses import dataclass
 from aref.adaptation.actions import Action
 from aref.adaptation.context import DecisionContext
 from aref.events import Severity
-from aref.models import AnomalyClass
+from aref.models import AnomalyClass, DetectionClass
 
 
 @dataclass(frozen=True)
 class Observe:
     name: str = "observe"
     impact: int = 0
-    purpose: str = "a transient warning-level breach; watch it within the adaptation window"
+    purpose: str = "a transient warning-level breach or a slow SLO burn (ticket); watch it within the adaptation window"
 
     def applies(self, ctx: DecisionContext) -> bool:
+        ticket = ctx.signal.detection_class == DetectionClass.SLO_BURN
         return (
             ctx.mitigable
-            and ctx.anomaly_class == AnomalyClass.TRANSIENT
+            and (ctx.anomaly_class == AnomalyClass.TRANSIENT or ticket)
             and ctx.signal.severity.rank <= Severity.WARNING.rank
         )
 

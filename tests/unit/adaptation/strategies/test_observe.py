@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
-from aref.adaptation.strategies import Observe
-from aref.models import AnomalyClass
+from aref.adaptation.strategies import DEFAULT_STRATEGIES, DegradeScope, Observe
+from aref.models import AnomalyClass, DetectionClass
 
-from ..factories import context
+from ..factories import context, state
 
 
 @pytest.mark.parametrize(
@@ -24,3 +26,21 @@ def test_observe_fits_only_short_mild_breaches(anomaly: AnomalyClass, severity: 
 
 def test_observe_plans_nothing() -> None:
     assert Observe().plan(context(AnomalyClass.TRANSIENT, severity="warning")) == ()
+
+
+@pytest.mark.parametrize(
+    ("severity", "applies"),
+    [("info", True), ("warning", True), ("critical", False), ("emergency", False)],
+)
+def test_a_slow_slo_burn_is_a_ticket_to_watch_even_when_persistent(severity: str, applies: bool) -> None:
+    ctx = context(AnomalyClass.PERSISTENT, severity=severity)
+    burn = dataclasses.replace(ctx, signal=dataclasses.replace(ctx.signal, detection_class=DetectionClass.SLO_BURN))
+    assert Observe().applies(burn) is applies
+
+
+def test_the_tree_sheds_nothing_across_the_blast_radius_for_a_ticket() -> None:
+    ctx = context(AnomalyClass.PERSISTENT, severity="warning", states={"payments": state("payments")})
+    burn = dataclasses.replace(ctx, signal=dataclasses.replace(ctx.signal, detection_class=DetectionClass.SLO_BURN))
+    assert DegradeScope().applies(burn)  # the strategy it would otherwise take
+    chosen = min((s for s in DEFAULT_STRATEGIES if s.applies(burn)), key=lambda s: s.impact)
+    assert (chosen.name, chosen.plan(burn)) == ("observe", ())
