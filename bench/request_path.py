@@ -1,36 +1,31 @@
-"""Bench: what AREF costs on the request path, against a bare Serve chain of the same shape, in one run.
+"""Bench: what AREF costs on the request path, against a bare Serve chain of the same shape.
 
-It starts the AREF stack as the tests do (``tests/stack.py``) with ``AREF_ADAPTATION_MAX_REPLICAS=1``
-(the autoscaler cannot add replicas), then deploys beside it the application ``bare`` on ``/bare``:
-an ingress calling four deployments through DeploymentHandles in the order pipeline's sequence
+On a stack started as the tests do (``tests/stack.py``) with ``AREF_ADAPTATION_MAX_REPLICAS=1`` (the
+autoscaler cannot add replicas) it deploys beside the shop the application ``bare`` on ``/bare``: an
+ingress calling four deployments through DeploymentHandles in the order pipeline's sequence
 (orders.create, payments.process, orders.confirm, inventory.reserve, notifications.send), trivial
-work, 0.05 CPU and one replica each. Then it alternates ``hey -z 20s -c 8`` POSTing the same order
-between AREF's ``/gateway/api/orders`` (a) and ``/bare`` (c), two pairs, and writes throughput,
-p50 and p99 of each run and the ratio a/c of each pair to ``bench/results/request-path-<date>-<label>.json``
-plus a one-line summary on stdout. Variant (b), AREF with guards, fault hooks and telemetry off, is
-not measured: no setting switches them off yet. Run it under ``flock /tmp/aref-stack.lock``.
+work, 0.05 CPU and one replica each (c). Then it alternates ``hey -z 20s -c 8`` POSTing the same
+order between AREF's ``/gateway/api/orders`` and ``/bare``, two pairs. It does so on the shop as
+it runs (a), then on a second stack started with ``AREF_BARE_DATA_PLANE=1`` (b: no fault hook,
+guard, gate or telemetry on any request). Each variant is compared with the bare chain measured
+beside it, so a/b is (a/c) / (b/c). Writes ``bench/results/request-path-<date>-<label>.json`` and
+prints one line. Run it under ``flock /tmp/aref-stack.lock``.
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import json
 import shutil
 import sys
-import tempfile
 import time
-from pathlib import Path
 from typing import Any
 
 from ray import serve
 from starlette.requests import Request
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-
-from bench.autoscaler import CONCURRENCY, hey  # noqa: E402
-from tests.stack import HTTP, new_stack  # noqa: E402
+from bench.autoscaler import CONCURRENCY, hey
+from bench.common import REPO, Row, running_stack, write_result
+from tests.stack import HTTP
 
 DURATION, PAIRS = "20s", 2
 BARE_OPTIONS: dict[str, Any] = {"num_replicas": 1, "ray_actor_options": {"num_cpus": 0.05}}
@@ -86,7 +81,7 @@ def deploy_bare_chain() -> None:
     """``bare`` on ``/bare``, imperatively, beside the declarative AREF apps (no PUT follows that would drop it)."""
     import ray
 
-    ray.init(address="auto", log_to_driver=False)
+    ray.init(address="auto", log_to_driver=False, configure_logging=False)
     try:
         chain = BareIngress.bind(BareOrders.bind(), BarePayments.bind(), BareInventory.bind(), BareNotifications.bind())
         serve.run(chain, name="bare", route_prefix="/bare")
@@ -95,69 +90,111 @@ def deploy_bare_chain() -> None:
 
 
 def pairs(duration: str) -> list[dict[str, Any]]:
-    """``PAIRS`` times: AREF's order pipeline (a), then the bare chain (c), and a/c of the pair."""
+    """``PAIRS`` times: AREF's order pipeline, then the bare chain (c), and their ratios."""
     runs = []
     for n in range(1, PAIRS + 1):
         a = hey(f"{HTTP}/gateway/api/orders", duration)
         c = hey(f"{HTTP}/bare", duration)
-        runs.append({"pair": n, "aref": a, "bare": c, "ratio_a_c": _ratios(a, c)})
+        runs.append({"pair": n, "aref": a, "bare": c, "ratio_to_c": _ratios(a, c)})
     return runs
 
 
-def _ratios(a: dict[str, Any], c: dict[str, Any]) -> dict[str, float | None]:
-    def ratio(x: float | None, y: float | None) -> float | None:
-        return None if not x or not y else round(x / y, 3)
+def measure_variant(duration: str = DURATION) -> dict[str, Any]:
+    """The pairs on the stack running now (whatever its data plane), after a 10 s settle."""
+    deploy_bare_chain()
+    time.sleep(10)  # let the actors and the first telemetry windows settle
+    runs = pairs(duration)
+    return {"pairs": runs, "mean_ratio_to_c": _mean_ratios(runs)}
 
+
+def compare(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
+    """a/c, b/c and a/b = (a/c)/(b/c) from the two variants' mean ratios."""
+    ac, bc = a["mean_ratio_to_c"], b["mean_ratio_to_c"]
     return {
-        "throughput": ratio(a["rps"], c["rps"]),
-        "good_throughput": ratio(a["good_rps"], c["good_rps"]),
-        "p50": ratio(a["p50_ms"], c["p50_ms"]),
-        "p99": ratio(a["p99_ms"], c["p99_ms"]),
+        "a_c": ac,
+        "b_c": bc,
+        "a_b": {k: None if not ac[k] or not bc[k] else round(ac[k] / bc[k], 3) for k in ac},
     }
 
 
-def summary(runs: list[dict[str, Any]]) -> str:
-    parts = []
-    for r in runs:
-        a, c, q = r["aref"], r["bare"], r["ratio_a_c"]
-        parts.append(
-            f"pair {r['pair']}: AREF {a['rps']} req/s ({a['good_rps']} good) p50 {a['p50_ms']} p99 {a['p99_ms']} ms"
-            f" | bare {c['rps']} req/s p50 {c['p50_ms']} p99 {c['p99_ms']} ms | a/c {q['throughput']}"
-        )
-    return "; ".join(parts)
+def _ratios(x: dict[str, Any], c: dict[str, Any]) -> dict[str, float | None]:
+    def ratio(u: float | None, v: float | None) -> float | None:
+        return None if not u or not v else round(u / v, 3)
+
+    return {
+        "throughput": ratio(x["rps"], c["rps"]),
+        "good_throughput": ratio(x["good_rps"], c["good_rps"]),
+        "p50": ratio(x["p50_ms"], c["p50_ms"]),
+        "p99": ratio(x["p99_ms"], c["p99_ms"]),
+    }
+
+
+def _mean_ratios(runs: list[dict[str, Any]]) -> dict[str, float | None]:
+    keys = ("throughput", "good_throughput", "p50", "p99")
+    out: dict[str, float | None] = {}
+    for key in keys:
+        values = [r["ratio_to_c"][key] for r in runs if r["ratio_to_c"][key] is not None]
+        out[key] = round(sum(values) / len(values), 3) if values else None
+    return out
+
+
+def rows(result: dict[str, Any]) -> list[Row]:
+    cmp, command = result["compare"], "python -m bench.request_path"
+    ac, ab = cmp["a_c"], cmp["a_b"]
+    return [
+        _row("good orders/s, AREF / bare chain (a/c)", ac["good_throughput"], "ratio", ">= 0.85", 0.85, command),
+        _row("p99, AREF / bare chain (a/c)", ac["p99"], "ratio", "<= 1.5", -1.5, command),
+        _row("good orders/s, AREF / its bare data plane (a/b)", ab["good_throughput"], "ratio", ">= 0.9", 0.9, command),
+    ]
+
+
+def _row(metric: str, value: float | None, unit: str, target: str, bound: float, command: str) -> Row:
+    """``bound`` > 0: value must be at least it; < 0: at most its absolute value."""
+    met = None if value is None else (value >= bound if bound > 0 else value <= -bound)
+    return Row("request path", metric, value, unit, target, met, command)
+
+
+def summary(result: dict[str, Any]) -> str:
+    cmp = result["compare"]
+    return (
+        f"good orders/s a/c {cmp['a_c']['good_throughput']}, b/c {cmp['b_c']['good_throughput']}, "
+        f"a/b {cmp['a_b']['good_throughput']}; p99 a/c {cmp['a_c']['p99']}, b/c {cmp['b_c']['p99']}"
+    )
+
+
+ONE_REPLICA = {"AREF_ADAPTATION_MAX_REPLICAS": "1"}
+
+
+def run_both(duration: str, a: dict[str, Any] | None = None) -> dict[str, Any]:
+    """(a) on a fresh stack unless given, then (b) on a fresh bare-data-plane stack."""
+    if a is None:
+        with running_stack("path-a", **ONE_REPLICA):
+            a = measure_variant(duration)
+    with running_stack("path-b", **ONE_REPLICA, AREF_BARE_DATA_PLANE="1"):
+        b = measure_variant(duration)
+    return {
+        "duration": duration,
+        "concurrency": CONCURRENCY,
+        "max_replicas": 1,
+        "a": a,
+        "b": b,
+        "compare": compare(a, b),
+    }
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--label", default="run", help="names the result file, e.g. before / after")
     parser.add_argument("--duration", default=DURATION, help="hey -z per run")
     args = parser.parse_args()
     if shutil.which("hey") is None:
         print("hey is not installed: apt-get install -y hey (Debian package) and run again", file=sys.stderr)
         return 2
-    stack = new_stack(Path(tempfile.mkdtemp(prefix="aref-bench-path-")), AREF_ADAPTATION_MAX_REPLICAS="1")
     started = time.monotonic()
-    try:
-        stack.start()
-        deploy_bare_chain()
-        time.sleep(10)  # let the actors and the first telemetry windows settle
-        runs = pairs(args.duration)
-    finally:
-        stack.stop()
-    report = {
-        "date": dt.datetime.now().isoformat(timespec="seconds"),
-        "label": args.label,
-        "duration": args.duration,
-        "concurrency": CONCURRENCY,
-        "max_replicas": 1,
-        "variant_b": "not measured: no setting switches guards, fault hooks and telemetry off",
-        "seconds": round(time.monotonic() - started, 1),
-        "pairs": runs,
-    }
-    out = REPO / "bench" / "results" / f"request-path-{dt.date.today().isoformat()}-{args.label}.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(report, indent=2))
-    print(f"request path ({args.label}): {summary(runs)}; written {out.relative_to(REPO)}")
+    result = run_both(args.duration)
+    result["seconds"] = round(time.monotonic() - started, 1)
+    out = write_result(f"request-path-{args.label}", result)
+    print(f"request path ({args.label}): {summary(result)}; written {out.relative_to(REPO)}")
     return 0
 
 
