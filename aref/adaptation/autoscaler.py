@@ -75,6 +75,7 @@ class Autoscaler:
         self._verdicts: deque[Verdict] = deque(maxlen=VERDICTS_KEPT)
         self._unreported: list[Verdict] = []
         self._max_requested: dict[str, int] = {}
+        self._counted_by_serve: set[str] = set()
 
     def state(self, service: str) -> ReplicaState:
         try:
@@ -86,15 +87,24 @@ class Autoscaler:
         return tuple(self._states.values())
 
     def set_observed(self, service: str, replicas: int) -> None:
-        """The runtime reports the real replica count."""
+        """The runtime reports the real replica count (Serve's RUNNING replicas)."""
+        self._set_current(service, replicas)
+        self._counted_by_serve.add(service)
+
+    def observe(self, service: str, replicas: int, signals: LoadSignals, at: float) -> None:
+        """A load sample. Its ``replicas`` (those that reported in the window, stopping ones included)
+        stands for the count only until the runtime has reported Serve's: after a scale-down the
+        replicas Serve is stopping still report, and counting them read 2 replicas as 5, "outside
+        [1, 4]", which the bounds rule then "corrected" up to 4."""
+        if service not in self._counted_by_serve:
+            self._set_current(service, replicas)
+        self._load[service] = (signals, at)
+        self._judge.sample(service, at, signals)
+
+    def _set_current(self, service: str, replicas: int) -> None:
         if isinstance(replicas, bool) or not isinstance(replicas, int) or replicas < 0:
             raise InvalidInputError("replicas", "must be an integer >= 0")
         self._states[service] = dataclasses.replace(self.state(service), current=replicas)
-
-    def observe(self, service: str, replicas: int, signals: LoadSignals, at: float) -> None:
-        self.set_observed(service, replicas)
-        self._load[service] = (signals, at)
-        self._judge.sample(service, at, signals)
 
     def set_capacity(self, capacity: ClusterCapacity) -> None:
         self.capacity = capacity

@@ -232,3 +232,18 @@ def test_invalid_construction() -> None:
     with pytest.raises(InvalidInputError) as stale:
         Autoscaler(["orders"], POLICY, stale_after_seconds=0)
     assert (services.value.field, stale.value.field) == ("services", "stale_after_seconds")
+
+
+def test_replicas_still_stopping_do_not_count_once_serve_has_reported_the_real_count() -> None:
+    line = Timeline()
+    line.scaler.set_observed("payments", 2)
+    line.scaler.observe("payments", 5, load(2), line.now)  # 2 running + 3 that Serve is still stopping reported
+
+    assert line.scaler.state("payments").current == 2
+    assert line.scaler.evaluate(line.now) == []  # no "5 is outside [1, 4]" scale to 4
+
+
+def test_before_serve_reports_a_count_the_load_sample_stands_for_it() -> None:
+    scaler = Autoscaler(["orders"], POLICY)
+    scaler.observe("orders", 3, load(2), T0)
+    assert scaler.state("orders").current == 3
