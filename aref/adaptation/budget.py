@@ -2,8 +2,10 @@
 
 Adaptation learns a budget from the alerts that carry one: an ``slo_burn`` alert's payload
 details hold ``budget_consumed`` (0..1, above 1 when the SLO is broken) each time it fires or
-escalates. When an SLO of a service reports ``trigger`` or more consumed, the service's
-non-critical flags are switched off (``Actor.AUTO``). They come back once no SLO of the service
+escalates. When a page-level alert (critical or worse) of an SLO of a service reports ``trigger``
+or more consumed, the service's non-critical flags are switched off (``Actor.AUTO``); a ticket (a
+warning-level, slow burn) never freezes: it is for a human, and with the budget spent it would
+re-freeze the service each time its windows roll over. They come back once no SLO of the service
 is past the trigger any more: a later alert of that SLO reports the budget under it, or the alert
 that reported it resolves. Only the flags this policy switched off come back, and only while
 adaptation still holds them off (a human's later choice stands).
@@ -17,6 +19,7 @@ from dataclasses import dataclass, field
 from aref.adaptation.feature_flags import Actor, FeatureFlagManager, FlagChange
 from aref.adaptation.signals import AlertSignal
 from aref.errors import InvalidInputError
+from aref.events import Severity
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,8 @@ class ErrorBudgetPolicy:
         if consumed is None or signal.service not in self._flags.services:
             return None
         was = self.frozen(signal.service)
+        if consumed >= self.trigger and signal.severity.rank < Severity.CRITICAL.rank:
+            return None  # a ticket never freezes (a slow burn is for humans); it may still thaw
         spent = self._spent.setdefault(signal.service, {})
         if consumed >= self.trigger:
             spent[signal.fingerprint] = signal.alert_id

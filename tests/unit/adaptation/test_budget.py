@@ -128,3 +128,22 @@ def test_the_trigger_is_a_fraction() -> None:
     with pytest.raises(InvalidInputError) as err:
         ErrorBudgetPolicy(FeatureFlagManager(SERVICES, FakeClock(T0)), 1.5)
     assert err.value.field == "trigger"
+
+
+def test_a_ticket_reporting_a_spent_budget_freezes_nothing_but_a_page_does() -> None:
+    budget, flags = policy()
+    assert budget.observe(slo_alert(1.5, severity="warning")) is None  # a slow burn: for a human
+    assert not budget.frozen("notifications")
+    assert flags.optional_enabled("notifications") == OPTIONAL_FLAGS
+    change = budget.observe(slo_alert(1.5, alert_id="A2", severity="critical"))
+    assert change is not None
+    assert change.frozen
+
+
+def test_a_ticket_under_the_trigger_still_thaws_a_freeze() -> None:
+    budget, flags = policy()
+    budget.observe(slo_alert(0.9, severity="critical"))
+    change = budget.observe(slo_alert(0.2, severity="warning"))  # the same SLO, its budget back under
+    assert change is not None
+    assert not change.frozen
+    assert flags.optional_enabled("notifications") == OPTIONAL_FLAGS
