@@ -7,6 +7,8 @@ state of each edge's local breaker (0 closed, 1 half-open, 2 open).
 
 from __future__ import annotations
 
+import os
+
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
 from aref.absorption.breaker import BreakerState
@@ -68,3 +70,13 @@ class ReplicaMetrics:
 
     def render(self) -> bytes:
         return generate_latest(self.registry)
+
+
+def memory_mb() -> float:
+    """Resident memory of this process in MB (0.0 where /proc is unavailable)."""
+    try:
+        with open("/proc/self/statm") as statm:
+            pages = int(statm.read().split()[1])
+    except (OSError, ValueError, IndexError):
+        return 0.0
+    return round(pages * os.sysconf("SC_PAGE_SIZE") / 2**20, 1)

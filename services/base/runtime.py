@@ -1,32 +1,30 @@
 """The replica runtime: fault hook, telemetry and guards on the data plane; the tick loop on the control plane.
 
-Data plane (``run`` / ``run_async``, per business request): decide the request's fault from the
-cached board, apply it, run the operation, map errors to an envelope, record latency and outcome
-(ok = status < 500). Tiers: an operation named in the service's ``gates`` (operation -> feature of
-``aref.absorption.degradation``) is refused while the tier in force switches its feature off:
-503 with ``Retry-After``, shed, counted in ``skipped`` under the feature.
-Flags: ``<service>.core_api`` off refuses every business request with 503;
-``<service>.analytics`` off leaves the Prometheus request metrics unrecorded. A request its caller
-cancels (a timeout upstream) is recorded with the time it ran and status 499, so a slow service whose
-callers give up is still seen as slow. No call to any
-actor happens here. A synthetic request (the prober's, ``services.base.synthetic``) is only
-counted in ``synthetic_requests``: it never reaches the request and error counts, the telemetry
-detection judges, nor the metrics. ``bare_data_plane`` (benchmarks only) skips all of it: the
-operation runs alone, so the request costs what the shop's work costs.
+Data plane (``run`` / ``run_async``, per business request): decide the request's fault from the cached
+board, apply it, run the operation, map errors to an envelope, record latency and outcome (ok = status <
+500). Tiers: an operation named in the service's ``gates`` (operation -> feature of
+``aref.absorption.degradation``) is refused while the tier in force switches its feature off: 503 with
+``Retry-After``, shed, counted in ``skipped`` under the feature. Flags: ``<service>.core_api`` off
+refuses every business request with 503; ``<service>.analytics`` off leaves the Prometheus request
+metrics unrecorded. A request its caller cancels (a timeout upstream) is recorded with the time it ran
+and status 499, so a slow service whose callers give up is still seen as slow. No call to any actor
+happens here. A synthetic request (the prober's, ``services.base.synthetic``) is only counted in
+``synthetic_requests``: it never reaches the request and error counts, the telemetry detection judges,
+nor the metrics. ``bare_data_plane`` (benchmarks only) skips all of it: the operation runs alone, so the
+request costs what the shop's work costs.
 
-Control plane (``tick``, every ``tick_seconds``): flush telemetry and push it to detection,
-push the guards' outcome reports to absorption (both fire-and-forget; what could not be sent
-is kept, bounded, and sent later; reports are idempotent by sequence), then pull the fault
-board, the breaker decisions newer than the cached version and the flags/traffic, and apply
-them (the tier rides on the decisions answer), then push what it applied to absorption (the
-applied-vs-desired view; ``applied``). Any failure is logged and the cached state stays in force; the loop never dies.
+Control plane (``tick``, every ``tick_seconds``): flush telemetry and push it to detection, push the
+guards' outcome reports to absorption (both fire-and-forget; what could not be sent is kept, bounded,
+and sent later; reports are idempotent by sequence), then pull the fault board, the breaker decisions
+newer than the cached version and the flags/traffic, and apply them (the tier rides on the decisions
+answer), then push what it applied to absorption (the applied-vs-desired view; ``applied``). Any failure
+is logged and the cached state stays in force; the loop never dies.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import random
 import time
 from collections import deque
@@ -47,7 +45,7 @@ from services.base.control import ControlCache
 from services.base.envelope import Envelope, error_envelope
 from services.base.faults import FaultDraw, Sleep, apply_effect
 from services.base.guards import EdgeGuard, GuardPolicy
-from services.base.metrics import ReplicaMetrics
+from services.base.metrics import ReplicaMetrics, memory_mb
 from services.base.synthetic import is_synthetic
 
 log = logging.getLogger(__name__)
@@ -391,13 +389,3 @@ class ReplicaRuntime:
 
     def _ids(self) -> dict[str, Any]:
         return {"replica_id": self.identity.replica_id}
-
-
-def memory_mb() -> float:
-    """Resident memory of this process in MB (0.0 where /proc is unavailable)."""
-    try:
-        with open("/proc/self/statm") as statm:
-            pages = int(statm.read().split()[1])
-    except (OSError, ValueError, IndexError):
-        return 0.0
-    return round(pages * os.sysconf("SC_PAGE_SIZE") / 2**20, 1)
