@@ -28,8 +28,9 @@ EXPERIMENTS = tuple(sorted(p.stem for p in (REPO / "chaos" / "experiments").glob
 SEED_MTTD_S, SEED_MTTR_S, ERROR_MTTD_S = 300.0, 900.0, 3.0
 TIME_SCALE = 0.2
 TICK_S = "1.0"
-STACK_ENV = {**TEST_SETTINGS, "AREF_TICK_SECONDS": TICK_S}
-"""The tests' short windows for runs at time scale 0.2 (a breaker waits 6 s, not 30 s), at the default 1 s tick."""
+STACK_ENV = {**TEST_SETTINGS, "AREF_TICK_SECONDS": TICK_S, "AREF_DETECTION_BURN_RATE_WINDOW_SCALE": "0.01"}
+"""The tests' short windows for runs at time scale 0.2 (a breaker waits 6 s, not 30 s), at the default 1 s tick;
+burn windows scaled by 0.01, not the tests' 0.005: their shortest (5 min) must span two ticks."""
 
 
 def run_experiment(name: str, time_scale: float) -> dict[str, Any]:
