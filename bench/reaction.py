@@ -32,8 +32,9 @@ from typing import Any, TypeVar
 
 import httpx
 
-from actors.client import ActorClient, client, unwrap
+from actors.client import unwrap
 from bench.common import REPO, Row, driver, running_stack, write_result
+from bench.throughput import BATCHES, BURST_S, raw_burst, wiring_burst
 from tests.stack import DASHBOARD, HTTP
 
 T = TypeVar("T")
@@ -41,9 +42,6 @@ SERVICE = "payments"
 API = f"{HTTP}/api/aref"
 SCALE_TARGET_S, CRASH_TARGET_S, FAULT_TARGET_S, EVENTS_TARGET = 3.0, 5.0, 1.0, 10_000
 RESTARTED = ("evolution", "detection", "timeline")
-BURST_S = 3.0
-BATCHES = (1, 100)
-MAX_EVENTS = 60_000
 SETTLE_S = 90.0
 COMMAND = "python -m bench.reaction"
 
@@ -278,126 +276,6 @@ async def restart_once(name: str) -> dict[str, Any]:
         "state_before": before,
         "state_after": after,
         "state_kept": all(after[k] >= v for k, v in before.items()),
-    }
-
-
-class RecordingClient(ActorClient):
-    """An ``ActorClient`` that keeps every reply, so the bench can wait for and count deliveries."""
-
-    def __init__(self, name: str) -> None:
-        super().__init__(name, retry_lookup_s=5.0)
-        self.replies: list[Any] = []
-
-    def __getattr__(self, method: str) -> Callable[..., Any]:
-        call = super().__getattr__(method)
-
-        def keep(*args: Any, **kwargs: Any) -> Any:
-            reply = call(*args, **kwargs)
-            self.replies.append(reply)
-            return reply
-
-        return keep
-
-
-async def wiring_burst(batch: int, seconds: float = BURST_S) -> dict[str, Any]:
-    """``batch`` events per publish through ``RayPublisher`` for ``seconds``: events delivered per second
-    (from the first publish until the subscriber answered the last delivery)."""
-    from actors.environment import RayPublisher
-    from aref.clock import SystemClock
-    from aref.control.pillars.timeline import TimelineService
-    from aref.control.wiring import TIMELINE, route
-    from aref.events import Event, EventCategory
-
-    clock, source = SystemClock(), f"bench-batch-{batch}"
-
-    def events(n: int) -> list[Event]:
-        return [
-            Event.create(EventCategory.SYSTEM, "bench_probe", source=source, clock=clock, payload={"n": n + i})
-            for i in range(batch)
-        ]
-
-    receivers = sorted(route(events(0), "bench"))
-    publisher = RayPublisher()
-    recorders = {name: RecordingClient(name) for name in receivers}
-    publisher._clients.update(recorders)  # the publisher's own clients, recording: same routing, same calls
-    sent, started = 0, time.monotonic()
-    stop_at = started + seconds
-    while sent < MAX_EVENTS and time.monotonic() < stop_at:
-        publisher("bench", events(sent))
-        sent += batch
-    sending_s = time.monotonic() - started
-    for recorder in recorders.values():
-        await recorder.replies[-1]  # one caller's calls to an actor run in order: the last answered, all did
-    done_s = time.monotonic() - started
-    delivered = {name: sum(await asyncio.gather(*r.replies)) for name, r in recorders.items()}
-    all_read_s = time.monotonic() - started
-    timeline = await client(TimelineService, TIMELINE).status()
-    return {
-        "batch": batch,
-        "receivers": receivers,
-        "published": sent,
-        "publish_calls": sent // batch,
-        "sending_s": round(sending_s, 3),
-        "delivered_s": round(done_s, 3),
-        "all_replies_read_s": round(all_read_s, 3),
-        "delivered": delivered,
-        "publisher_failed": publisher.failed,
-        "timeline_retains": timeline["by_source"].get(source, 0),
-        "sent_per_s": round(sent / sending_s),
-        "events_per_s": round(sum(delivered.values()) / done_s),
-        "calls_per_s": round(sent // batch * len(receivers) / done_s),
-    }
-
-
-class _Sink:
-    """A trivial async actor: counts what it is sent."""
-
-    def __init__(self) -> None:
-        self.taken = 0
-
-    async def take(self) -> int:
-        self.taken += 1
-        return 1
-
-    async def take_batch(self, batch: list[Any]) -> int:
-        self.taken += len(batch)
-        return len(batch)
-
-
-async def raw_burst(batch: int, seconds: float = BURST_S) -> dict[str, Any]:
-    """One-way calls on a fresh trivial actor for ``seconds`` (``batch`` 0: no argument; else a list of
-    ``batch`` events): calls answered per second, from the first call until the last answered."""
-    import ray
-
-    from aref.clock import SystemClock
-    from aref.events import Event, EventCategory
-
-    sink: Any = ray.remote(num_cpus=0.05)(_Sink).remote()
-    try:
-        await sink.take.remote()
-        payload = [
-            Event.create(EventCategory.SYSTEM, "bench_probe", source="bench-raw", clock=SystemClock())
-            for _ in range(batch)
-        ]
-        refs: list[Any] = []
-        started = time.monotonic()
-        stop_at = started + seconds
-        while len(refs) * max(1, batch) < MAX_EVENTS and time.monotonic() < stop_at:
-            refs.append(sink.take_batch.remote(payload) if batch else sink.take.remote())
-        sending_s = time.monotonic() - started
-        await refs[-1]
-        done_s = time.monotonic() - started
-        taken = sum(await asyncio.gather(*refs))
-    finally:
-        ray.kill(sink)
-    return {
-        "batch": batch,
-        "calls": len(refs),
-        "sending_s": round(sending_s, 3),
-        "answered_s": round(done_s, 3),
-        "received": taken,
-        "calls_per_s": round(len(refs) / done_s),
-        "events_per_s": round(taken / done_s) if batch else None,
     }
 
 
