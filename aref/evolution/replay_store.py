@@ -12,7 +12,7 @@ Only for a replay: the engine's ``status`` needs every record, in full.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from aref.evolution.recurrence import normalise_signature
@@ -94,6 +94,17 @@ class FocusedStore:
     def delete(self, collection: Collection | str, key: str) -> bool:
         self._slim.get(collection_name(collection), {}).pop(key, None)
         return self._store.delete(collection, key)
+
+    def write_many(
+        self, collection: Collection | str, puts: Mapping[str, Mapping[str, Any]], deletes: Iterable[str] = ()
+    ) -> None:
+        gone = list(deletes)
+        self._store.write_many(collection, puts, gone)
+        name = collection_name(collection)
+        for key, record in puts.items():
+            self._index(name, key, record)
+        for key in gone:
+            self._slim.get(name, {}).pop(key, None)
 
     def close(self) -> None:
         """The view does not own the store: closing it leaves the store open."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from aref.errors import InvalidInputError
@@ -70,6 +70,17 @@ class MemoryStore:
 
     def delete(self, collection: Collection | str, key: str) -> bool:
         return self._data.get(collection_name(collection), {}).pop(key, None) is not None
+
+    def write_many(
+        self, collection: Collection | str, puts: Mapping[str, Mapping[str, Any]], deletes: Iterable[str] = ()
+    ) -> None:
+        staged = MemoryStore()
+        for key, record in puts.items():  # checked before anything changes: all or nothing
+            staged.put(collection, key, record)
+        name = collection_name(collection)
+        self._data.setdefault(name, {}).update(staged._data.get(name, {}))
+        for key in deletes:
+            self.delete(collection, key)
 
     def close(self) -> None:
         """Nothing to release."""

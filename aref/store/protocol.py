@@ -11,7 +11,7 @@ also between processes sharing one SQLite file (replicas keep the demo shop's st
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from enum import StrEnum
 from typing import Any, Protocol
 
@@ -80,5 +80,12 @@ class Store(Protocol):
         ...
 
     def delete(self, collection: Collection | str, key: str) -> bool: ...
+
+    def write_many(
+        self, collection: Collection | str, puts: Mapping[str, Mapping[str, Any]], deletes: Iterable[str] = ()
+    ) -> None:
+        """``put`` every (key, record) of ``puts`` in its order, then ``delete`` every key of ``deletes``,
+        all or nothing: one transaction where the store has them."""
+        ...
 
     def close(self) -> None: ...

@@ -14,7 +14,7 @@ import json
 import re
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
@@ -249,6 +249,25 @@ class SqliteStore:
         with self._locked() as conn:
             removed = conn.execute("DELETE FROM records WHERE collection = ? AND key = ?", (name, key)).rowcount
         return removed > 0
+
+    def write_many(
+        self, collection: Collection | str, puts: Mapping[str, Mapping[str, Any]], deletes: Iterable[str] = ()
+    ) -> None:
+        name = collection_name(collection)
+        if any(not key for key in puts):
+            raise InvalidInputError("key", "must not be empty")
+        now = self._clock.now()
+        rows = [(name, key, name, _encode(record), now) for key, record in puts.items()]
+        gone = [(name, key) for key in deletes]
+        with self._locked() as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                conn.executemany(_UPSERT, rows)
+                conn.executemany("DELETE FROM records WHERE collection = ? AND key = ?", gone)
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
 
     def close(self) -> None:
         """Release the connection; later calls raise ``StoreError``. Closing twice is harmless."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Sequence
+from itertools import chain, islice
 from typing import Any, ClassVar
 
 from aref.control.pillar import PillarService
@@ -31,28 +32,34 @@ class TimelineService(PillarService):
         self._ids: set[str] = set()
         self._capacity = capacity
         stored = [Event.from_dict(r) for r in self._store.list(Collection.EVENTS)]
-        for event in stored:
-            self._keep(event)
+        self._store.write_many(Collection.EVENTS, {}, self._overflow(stored))
+        self._keep(stored)
         self.timeline.add(stored)
 
     def on_tick(self) -> None:
         """Nothing periodic."""
 
     def deliver(self, events: Sequence[Event]) -> int:
+        """Keep the batch's new events: one store transaction per batch, memory changed only after it."""
         fresh = list({e.id: e for e in events if e.id not in self._ids}.values())
+        if not fresh:
+            return 0
+        self._store.write_many(Collection.EVENTS, {e.id: e.to_dict() for e in fresh}, self._overflow(fresh))
+        self._keep(fresh)
         self.timeline.add(fresh)
-        for event in fresh:
-            self._store.put(Collection.EVENTS, event.id, event.to_dict())
-            self._keep(event)
         return len(fresh)
 
-    def _keep(self, event: Event) -> None:
-        self._kept.append(event.id)
-        self._ids.add(event.id)
+    def _overflow(self, arriving: Sequence[Event]) -> list[str]:
+        """The ids that ``arriving`` pushes past capacity, oldest first (arriving ones included)."""
+        excess = len(self._kept) + len(arriving) - self._capacity
+        oldest = chain(self._kept, (e.id for e in arriving))
+        return list(islice(oldest, max(0, excess)))
+
+    def _keep(self, events: Sequence[Event]) -> None:
+        self._kept.extend(e.id for e in events)
+        self._ids.update(e.id for e in events)
         while len(self._kept) > self._capacity:
-            dropped = self._kept.popleft()
-            self._ids.discard(dropped)
-            self._store.delete(Collection.EVENTS, dropped)
+            self._ids.discard(self._kept.popleft())
 
     async def query(
         self,

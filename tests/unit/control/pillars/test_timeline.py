@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 import pytest
 
 from aref.control.pillars.timeline import TimelineService
-from aref.errors import InvalidInputError
+from aref.errors import InvalidInputError, StoreError
 from aref.events import Event, EventCategory, Severity
 from aref.store import Collection, MemoryStore
 from aref.testing import FakeClock
@@ -89,3 +91,43 @@ def test_an_event_twice_in_one_batch_is_kept_once() -> None:
     timeline.deliver([b, c])
     assert [r["type"] for r in store.list(Collection.EVENTS)] == ["e0", "e1", "e2"]
     assert len(timeline_over(store, capacity=3).timeline) == 3
+
+
+class OneWriteStore(MemoryStore):
+    """A MemoryStore that counts ``write_many`` calls and can be told to fail them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.writes = 0
+        self.broken = False
+
+    def write_many(
+        self, collection: Collection | str, puts: Mapping[str, Mapping[str, Any]], deletes: Iterable[str] = ()
+    ) -> None:
+        if self.broken:
+            raise StoreError("disk full")
+        self.writes += 1
+        super().write_many(collection, puts, deletes)
+
+
+def test_a_batch_is_one_store_write_with_its_overflow() -> None:
+    store = OneWriteStore()
+    timeline = timeline_over(store, capacity=3)
+    before = store.writes
+    timeline.deliver(events(5))
+    assert store.writes == before + 1
+    assert [r["type"] for r in store.list(Collection.EVENTS)] == ["e2", "e3", "e4"]
+
+
+def test_a_failed_write_leaves_the_timeline_as_it_was() -> None:
+    store = OneWriteStore()
+    timeline = timeline_over(store, capacity=3)
+    kept = events(2)
+    timeline.deliver(kept)
+    store.broken = True
+    lost = events(1, EventCategory.CHAOS)
+    with pytest.raises(StoreError):
+        timeline.deliver(lost)
+    store.broken = False
+    assert timeline.timeline.query() == list(reversed(kept))
+    assert timeline.deliver(lost) == 1  # not marked as held: a redelivery is kept

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +59,9 @@ class CountingStore:
 
     def delete(self, collection: str, key: str) -> bool:
         return self.inner.delete(collection, key)
+
+    def write_many(self, collection: str, puts: Mapping[str, Mapping[str, Any]], deletes: Iterable[str] = ()) -> None:
+        self.inner.write_many(collection, puts, deletes)
 
     def close(self) -> None:
         self.inner.close()
