@@ -17,7 +17,8 @@ Control plane (``tick``, every ``tick_seconds``): flush telemetry and push it to
 guards' outcome reports to absorption (both fire-and-forget; what could not be sent is kept, bounded,
 and sent later; reports are idempotent by sequence), then pull the fault board, the breaker decisions
 newer than the cached version and the flags/traffic, and apply them (the tier rides on the decisions
-answer), then push what it applied to absorption (the applied-vs-desired view; ``applied``). Any failure
+answer), then push what it applied to absorption (the applied-vs-desired view; ``applied``) when it changed, or
+every ``APPLIED_REFRESH_S`` as a sign of life. Any failure
 is logged and the cached state stays in force; the loop never dies.
 """
 
@@ -52,6 +53,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 MAX_PENDING_TELEMETRY = 10
 MAX_PENDING_REPORTS = 500
+APPLIED_REFRESH_S = 10.0  # an unchanged applied state is re-sent this often (absorption forgets a replica after 30 s)
 RECENT = 100
 CALLER_GAVE_UP = 499  # recorded for a request cancelled by its caller: slow, not failed by this replica
 NO_FAULTS = FaultBoard()
@@ -115,6 +117,7 @@ class ReplicaRuntime:
         self._recent: deque[bool] = deque(maxlen=RECENT)
         self._pending_telemetry: list[dict[str, Any]] = []
         self._pending_reports: list[dict[str, Any]] = []
+        self._applied_sent: tuple[dict[str, Any], float] | None = None  # what absorption last got, and when
         self._task: asyncio.Task[None] | None = None
         self.ticks = 0
         self.gates: Mapping[str, str] = {}  # operation -> the tier feature it needs (``gate``)
@@ -333,8 +336,19 @@ class ReplicaRuntime:
             self._quiet(self._link.control_for(self.service), "pull flags and traffic"),
         )
         self._apply(board, decisions, control)
-        await self._quiet(self._link.push_applied(self.applied()), "push applied control state")
+        await self._push_applied()
         self.ticks += 1
+
+    async def _push_applied(self) -> None:
+        """Send the applied state when it changed, or when absorption last heard it ``APPLIED_REFRESH_S`` ago."""
+        record, now = self.applied(), self.clock.now()
+        state = {k: v for k, v in record.items() if k != "at"}
+        if self._applied_sent is not None:
+            sent, at = self._applied_sent
+            if sent == state and now - at < APPLIED_REFRESH_S:
+                return
+        if await self._quiet(self._link.push_applied(record), "push applied control state"):
+            self._applied_sent = (state, now)
 
     def _apply(self, board: Any, decisions: Any, control: Any) -> None:
         try:
