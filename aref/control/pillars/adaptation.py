@@ -2,7 +2,9 @@
 
 Every ``adaptation.scale_requested`` the engine emits is applied through the ``Scaler`` port,
 and the real replica counts are read back every ``OBSERVE_EVERY_TICKS`` ticks (and after every
-scale) so views show running beside target and the autoscaler sees what really runs. A human's
+scale) so views show running beside target and the autoscaler sees what really runs; a settled
+fleet (every service RUNNING at its target) without load is read every ``SETTLED_OBSERVE_EVERY_TICKS``,
+as reading Serve's state costs its controller and the Ray dashboard. A human's
 scale goes through ``scale``: bounds checked, applied, kept as the autoscaler's floor, announced
 as ``system.replicas_scaled``. With the counts comes the cluster's free capacity (``Scaler.capacity``),
 so the autoscaler never asks for more than the cluster can place; ``set_autoscale`` switches
@@ -29,6 +31,8 @@ from aref.topology import DEMO_TOPOLOGY, SERVICES, DependencyGraph
 
 log = logging.getLogger(__name__)
 OBSERVE_EVERY_TICKS = 2
+SETTLED_OBSERVE_EVERY_TICKS = 5
+LOAD_HOLD_S = 10.0  # a service with requests this recently keeps the fleet read at the fast pace
 SCALE_ERRORS_KEPT = 10
 
 
@@ -59,11 +63,22 @@ class AdaptationService(PillarService):
         self._services = tuple(services)
         self.replicas: dict[str, ReplicaCount] = {}
         self.scale_errors: list[str] = []
+        self._loaded_at = float("-inf")
 
     def on_tick(self) -> None:
         self.engine.tick()
-        if self.ticks % OBSERVE_EVERY_TICKS == 0:
+        every = SETTLED_OBSERVE_EVERY_TICKS if self._settled() else OBSERVE_EVERY_TICKS
+        if self.ticks % every == 0:
             self.later(self._observe)
+
+    def _settled(self) -> bool:
+        """Every service RUNNING at its target, and no requests for ``LOAD_HOLD_S``."""
+        quiet = self.clock.now() - self._loaded_at >= LOAD_HOLD_S
+        return (
+            quiet
+            and bool(self.replicas)
+            and all(c.status == "RUNNING" and c.running == c.target for c in self.replicas.values())
+        )
 
     def on_events(self, events: Sequence[Event]) -> None:
         for event in events:
@@ -112,6 +127,8 @@ class AdaptationService(PillarService):
     def observe_load(self, observation: LoadObservation) -> None:
         """One service's load for the scaling policy (an unknown service is ignored)."""
         o = observation
+        if o.rate_per_s > 0:
+            self._loaded_at = self.clock.now()
         try:
             self.engine.observe_load(
                 o.service,

@@ -9,7 +9,8 @@ answers at once (every third order is refused by the gateway) and the sleep move
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from aref.config import ArefSettings
@@ -23,6 +24,7 @@ from aref.control.ports import (
     OrderSender,
     Peers,
     Publish,
+    ReplicaCount,
     ReplicaFleet,
     Scaler,
 )
@@ -67,6 +69,15 @@ class RecordingFleet(SimulatedFleet):
         self.pushed: list[tuple[str, tuple[str, ...]]] = []  # (service, ids of the faults on the board)
         self.scaled: list[tuple[str, int]] = []
         self.refuse: ArefError | None = None
+        self.reads = 0  # how often the counts were read
+        self.lagging = False  # every service reports one replica short of its target
+
+    async def replicas(self) -> Mapping[str, ReplicaCount]:
+        self.reads += 1
+        counts = await super().replicas()
+        if not self.lagging:
+            return counts
+        return {s: replace(c, target=c.running + 1) for s, c in counts.items()}
 
     async def push_faults(self, service: str, board: FaultBoard) -> int:
         self.pushed.append((service, tuple(f.id for f in board.faults)))

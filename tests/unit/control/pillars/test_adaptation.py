@@ -153,3 +153,31 @@ def test_a_replica_pulls_its_flags_and_traffic_weights() -> None:
     assert after["traffic"] == weights
     assert after["version"] > control["version"]
     assert env.published.of(topics.TRAFFIC_SHIFTED)[-1].payload["weights"] == weights
+
+
+def observed_at_ticks(adaptation: AdaptationService, env: FakeEnvironment, ticks: int) -> list[int]:
+    """The ticks (1-based) after which the fleet was read, one second apart."""
+    reads = []
+    for n in range(1, ticks + 1):
+        before = env.replicas.reads
+        adaptation.tick()
+        run(adaptation.settle())
+        env.fake_clock.advance(1)
+        if env.replicas.reads > before:
+            reads.append(n)
+    return reads
+
+
+def test_a_settled_idle_fleet_is_read_less_often_and_load_brings_the_fast_pace_back() -> None:
+    env = FakeEnvironment()
+    adaptation = adaptation_in(env)
+    assert observed_at_ticks(adaptation, env, 10) == [2, 5, 10]  # unknown at first, then settled and idle
+    adaptation.observe_load(BUSY)
+    assert observed_at_ticks(adaptation, env, 6) == [2, 4, 6]
+
+
+def test_a_fleet_not_at_its_target_is_read_at_the_fast_pace() -> None:
+    env = FakeEnvironment()
+    adaptation = adaptation_in(env)
+    env.replicas.lagging = True
+    assert observed_at_ticks(adaptation, env, 8) == [2, 4, 6, 8]
