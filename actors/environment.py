@@ -24,8 +24,6 @@ from typing import Any
 
 import httpx
 import ray
-from ray import serve
-from ray.serve.exceptions import DeploymentUnavailableError
 
 from actors.client import ActorClient, client
 from actors.options import SERVE_NAMESPACE
@@ -90,12 +88,20 @@ class RayPublisher:
                 self.failed += len(batch)
 
 
+def _deployment_handle(service: str) -> Any:
+    """Serve's handle to ``service``; Serve is imported here, on first use, as it adds ~50 MB and ~0.5 s
+    to every actor process that imports it, and most actors never reach a replica."""
+    from ray import serve
+
+    return serve.get_deployment_handle(service, app_name=service)
+
+
 class ServeFleet:
     """The ``ReplicaFleet`` port on Serve: broadcast fault boards, list and kill replicas."""
 
     async def push_faults(self, service: str, board: FaultBoard) -> int:
         try:
-            handle = serve.get_deployment_handle(service, app_name=service)
+            handle = _deployment_handle(service)
             acks = await handle.broadcast("apply_faults", board.to_dict()).results_async(
                 timeout_s=BROADCAST_TIMEOUT_S, return_exceptions=True
             )
@@ -131,7 +137,9 @@ class ServeFleet:
         ]
 
     async def _broadcast(self, service: str, method: str) -> list[Any]:
-        handle = serve.get_deployment_handle(service, app_name=service)
+        from ray.serve.exceptions import DeploymentUnavailableError
+
+        handle = _deployment_handle(service)
         try:
             return list(
                 await handle.broadcast(method).results_async(timeout_s=BROADCAST_TIMEOUT_S, return_exceptions=True)
