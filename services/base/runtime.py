@@ -136,7 +136,13 @@ class ReplicaRuntime:
             )
 
     async def run(
-        self, op: str, work: Callable[[FaultDraw], Any], *, status: int = 200, absorb_errors: bool = False
+        self,
+        op: str,
+        work: Callable[[FaultDraw], Any],
+        *,
+        status: int = 200,
+        absorb_errors: bool = False,
+        shed_at_door: Callable[[], bool] | None = None,
     ) -> Envelope:
         """Serve a blocking operation (store I/O) in a worker thread; a non-envelope result gets ``status``."""
 
@@ -144,14 +150,21 @@ class ReplicaRuntime:
             result = await asyncio.to_thread(work, draw)
             return result if isinstance(result, Envelope) else Envelope(status, result)
 
-        return await self.run_async(op, in_thread, absorb_errors=absorb_errors)
+        return await self.run_async(op, in_thread, absorb_errors=absorb_errors, shed_at_door=shed_at_door)
 
     async def run_async(
-        self, op: str, work: Callable[[FaultDraw], Awaitable[Envelope]], *, absorb_errors: bool = False
+        self,
+        op: str,
+        work: Callable[[FaultDraw], Awaitable[Envelope]],
+        *,
+        absorb_errors: bool = False,
+        shed_at_door: Callable[[], bool] | None = None,
     ) -> Envelope:
         """Serve one business request: fault hook, operation, error mapping, telemetry.
 
         ``absorb_errors`` leaves error faults to the operation (it draws them with ``FaultDraw.fails``).
+        ``shed_at_door`` (in memory, cheap) says the controls in force shed this request: the operation
+        then runs without the fault's effect, as a service refuses at its door before any slow work.
         """
         self.ensure_started()
         if self.settings.bare_data_plane:
@@ -169,6 +182,8 @@ class ReplicaRuntime:
             refused = Envelope(503, body, shed=True)
             self._record(op, refused.status, self._timer() - started, shed=True)
             return refused
+        if shed_at_door is not None and shed_at_door():
+            draw = FaultDraw(NO_FAULTS, self.service, self.clock.now(), self._rng)
         try:
             effect = draw.request()
             if effect.kind is not EffectKind.NONE and not (absorb_errors and effect.kind is EffectKind.ERROR):

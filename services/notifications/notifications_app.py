@@ -14,6 +14,7 @@ channel's fallback (``policy.FALLBACK_CHANNEL``); the record names the route.
 """
 
 import random
+from collections.abc import Callable
 from typing import Any, Literal
 
 from fastapi import Query
@@ -23,6 +24,7 @@ from ray import serve
 from ray.serve import Application
 
 from aref.absorption.degradation import NOTIFICATION_RETRIES
+from aref.errors import InvalidInputError
 from services.base.envelope import Envelope
 from services.base.faults import FaultDraw
 from services.base.replica import ServiceReplica, create_api, parse, respond
@@ -31,6 +33,8 @@ from services.notifications.policy import (
     SHED_BY_OPERATOR,
     Priority,
     RetryPolicy,
+    flag_shed_level,
+    is_shed,
     route_channel,
     shed_cause,
     tier_floor,
@@ -79,9 +83,10 @@ api = create_api("AREF notifications")
 @serve.deployment(name="notifications", ray_actor_options={"num_cpus": 0.05}, health_check_period_s=1)
 @serve.ingress(api)
 class NotificationsService(ServiceReplica):
-    def __init__(self, args: dict[str, Any] | None = None) -> None:
+    def __init__(self, args: dict[str, Any] | None = None, **replica: Any) -> None:
+        """``replica``: the base's parts (settings, link, clock, store, identity) where Serve gives none (tests)."""
         options = NotificationsArgs.model_validate(args or {})
-        super().__init__("notifications")
+        super().__init__("notifications", **replica)
         retry = RetryPolicy(options.max_attempts, options.base_delay_s, options.backoff_factor, options.max_delay_s)
         self.dispatcher = Dispatcher(self.store, self.clock, retry)
 
@@ -167,7 +172,21 @@ class NotificationsService(ServiceReplica):
             )
             return Envelope(status, body)
 
-        return await self.runtime.run("send_notification", send, absorb_errors=True)
+        return await self.runtime.run("send_notification", send, absorb_errors=True, shed_at_door=self._sheds(payload))
+
+    def _sheds(self, payload: Any) -> Callable[[], bool]:
+        """Whether the flags and tier in force shed this message (the operator's level is read later, in the work)."""
+
+        def sheds() -> bool:
+            priority = payload.get("priority", "normal") if isinstance(payload, dict) else "normal"
+            try:
+                rank = Priority.parse(str(priority))
+            except InvalidInputError:  # refused by the work itself, with the field named
+                return False
+            floor = tier_floor(self.runtime.control.feature_on)
+            return is_shed(rank, max(flag_shed_level(self.runtime.control.flags), floor, key=lambda p: p.rank))
+
+        return sheds
 
     def _count_skipped(self, record: dict[str, Any]) -> None:
         """The replica's own count of work not done: a shed message by its cause, a retry the tier forbade."""
