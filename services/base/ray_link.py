@@ -23,7 +23,7 @@ from aref.control.pillars.adaptation import AdaptationService
 from aref.control.pillars.chaos import ChaosService
 from aref.control.pillars.detection import DetectionService
 from aref.control.wiring import ABSORPTION, ADAPTATION, CHAOS, DETECTION
-from services.base.runtime import ReplicaIdentity
+from services.base.link import ReplicaIdentity
 
 log = logging.getLogger(__name__)
 ACTOR_PREFIX = "SERVE_REPLICA::"

@@ -33,8 +33,9 @@ from aref.store import MemoryStore, SqliteStore, Store
 from aref.topology import DEMO_TOPOLOGY
 from services.base.envelope import Envelope, error_envelope
 from services.base.guards import GuardPolicy
+from services.base.link import ControlLink, ReplicaIdentity
 from services.base.metrics import CONTENT_TYPE
-from services.base.runtime import ControlLink, ReplicaIdentity, ReplicaRuntime
+from services.base.runtime import ReplicaRuntime
 from services.base.synthetic import synthetic_scope, tags_synthetic
 
 log = logging.getLogger(__name__)

@@ -30,8 +30,7 @@ import random
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 from aref.absorption.degradation import NON_CRITICAL_FEATURES, switched_off
 from aref.absorption.edges import edge_name
@@ -46,6 +45,7 @@ from services.base.control import ControlCache
 from services.base.envelope import Envelope, error_envelope
 from services.base.faults import FaultDraw, Sleep, apply_effect
 from services.base.guards import EdgeGuard, GuardPolicy
+from services.base.link import ControlLink, ReplicaIdentity
 from services.base.metrics import ReplicaMetrics, memory_mb
 from services.base.synthetic import is_synthetic
 
@@ -58,25 +58,6 @@ RECENT = 100
 CALLER_GAVE_UP = 499  # recorded for a request cancelled by its caller: slow, not failed by this replica
 NO_FAULTS = FaultBoard()
 DEFAULT_RETRY_AFTER_S = 10
-
-
-@dataclass(frozen=True)
-class ReplicaIdentity:
-    service: str
-    replica_id: str
-    actor_name: str
-    pid: int
-
-
-class ControlLink(Protocol):
-    """The pillar actors as a replica sees them; pushes return whether the call was sent."""
-
-    async def push_telemetry(self, records: list[dict[str, Any]]) -> bool: ...
-    async def push_reports(self, reports: list[dict[str, Any]]) -> bool: ...
-    async def board(self, service: str) -> dict[str, Any] | None: ...
-    async def decisions_since(self, version: int) -> dict[str, Any] | None: ...
-    async def control_for(self, service: str) -> dict[str, Any] | None: ...
-    async def push_applied(self, record: dict[str, Any]) -> bool: ...
 
 
 class ReplicaRuntime:
@@ -358,10 +339,9 @@ class ReplicaRuntime:
         """Send the applied state when it changed, or when absorption last heard it ``APPLIED_REFRESH_S`` ago."""
         record, now = self.applied(), self.clock.now()
         state = {k: v for k, v in record.items() if k != "at"}
-        if self._applied_sent is not None:
-            sent, at = self._applied_sent
-            if sent == state and now - at < APPLIED_REFRESH_S:
-                return
+        last = self._applied_sent
+        if last is not None and last[0] == state and now - last[1] < APPLIED_REFRESH_S:
+            return
         if await self._quiet(self._link.push_applied(record), "push applied control state"):
             self._applied_sent = (state, now)
 

@@ -78,7 +78,7 @@ def serve_free(deployment: Any, service: str, args: dict[str, Any] | None = None
     from aref.config import load_settings
     from aref.store import MemoryStore
     from aref.testing import FakeClock
-    from services.base.runtime import ReplicaIdentity
+    from services.base.link import ReplicaIdentity
 
     wrapped = deployment.func_or_class
     cls = next(c for c in wrapped.__mro__[1:] if c.__name__ == wrapped.__name__)

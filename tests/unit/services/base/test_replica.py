@@ -13,8 +13,8 @@ from aref.config import load_settings
 from aref.errors import ConflictError, InvalidInputError
 from aref.store import MemoryStore, SqliteStore
 from aref.testing import FakeClock
+from services.base.link import ReplicaIdentity
 from services.base.replica import ServiceReplica, create_api, open_shop_store, parse
-from services.base.runtime import ReplicaIdentity
 from tests.unit.services.fakes import FakeLink
 
 

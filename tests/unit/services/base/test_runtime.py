@@ -15,7 +15,8 @@ from chaos.faults import ActiveFault, FaultBoard, FaultSpec
 from services.base.envelope import Envelope
 from services.base.faults import FaultDraw
 from services.base.guards import GuardPolicy
-from services.base.runtime import MAX_PENDING_TELEMETRY, ReplicaIdentity, ReplicaRuntime
+from services.base.link import ReplicaIdentity
+from services.base.runtime import MAX_PENDING_TELEMETRY, ReplicaRuntime
 from services.base.synthetic import synthetic_scope
 from tests.unit.services.fakes import FakeLink
 

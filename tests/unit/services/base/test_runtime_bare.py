@@ -8,7 +8,8 @@ from aref.config import load_settings
 from aref.testing import FakeClock
 from services.base.envelope import Envelope
 from services.base.faults import FaultDraw
-from services.base.runtime import ReplicaIdentity, ReplicaRuntime
+from services.base.link import ReplicaIdentity
+from services.base.runtime import ReplicaRuntime
 from tests.unit.services.base.test_runtime import fault_board, no_sleep
 from tests.unit.services.fakes import FakeLink
 

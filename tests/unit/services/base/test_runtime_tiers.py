@@ -10,7 +10,8 @@ from aref.config import load_settings
 from aref.errors import InvalidInputError
 from aref.testing import FakeClock
 from services.base.envelope import Envelope
-from services.base.runtime import ReplicaIdentity, ReplicaRuntime
+from services.base.link import ReplicaIdentity
+from services.base.runtime import ReplicaRuntime
 from services.base.synthetic import synthetic_scope
 from tests.unit.services.fakes import FakeLink
 
