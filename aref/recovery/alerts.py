@@ -2,17 +2,20 @@
 
 Detection's alerts arrive before any recovery exists; their onset and fire times become the
 incident's onset and detection times, and every alert of the incident must be resolved
-before the incident is. Memory is bounded: the oldest correlation ids are forgotten first.
+before the incident is, except a budget-burn alert (``holds_open``). Memory is bounded: the
+oldest correlation ids are forgotten first.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 from aref.errors import InvalidInputError
+
+BUDGET_BURN_DETECTOR = "slo_burn"
 
 
 @dataclass(frozen=True)
@@ -24,6 +27,7 @@ class AlertMemo:
     open_alerts: frozenset[str] = frozenset()
     onset_witness: str = "breaching_sample"
     resolved_alerts: frozenset[str] = frozenset()
+    burn_alerts: frozenset[str] = frozenset()  # the ids of budget-burn (``slo_burn``) alerts
 
 
 class AlertBook:
@@ -46,6 +50,8 @@ class AlertBook:
             witness = str(payload.get("onset_witness") or "breaching_sample")
             known = AlertMemo(service, onset_at, fired_at, title, onset_witness=witness)
         memo = replace(known, open_alerts=known.open_alerts | ({alert_id} if alert_id else set()))
+        if alert_id and payload.get("detector") == BUDGET_BURN_DETECTOR:
+            memo = replace(memo, burn_alerts=memo.burn_alerts | {alert_id})
         self._memos[correlation_id] = memo
         self._memos.move_to_end(correlation_id)
         while len(self._memos) > self._capacity:
@@ -58,6 +64,18 @@ class AlertBook:
             self._memos[correlation_id] = replace(
                 memo, open_alerts=memo.open_alerts - {alert_id}, resolved_alerts=memo.resolved_alerts | {alert_id}
             )
+
+    def holds_open(self, correlation_id: str, remaining: Sequence[str]) -> bool:
+        """Whether the ``remaining`` open alerts keep the incident open. Budget-burn alerts alone do not
+        once an alert of another detector of the incident has resolved: the service has recovered,
+        while a burn alert clears only when its short window does (30 min for the 6x page) and keeps
+        the budget policy in force meanwhile."""
+        if not remaining:
+            return False
+        memo = self._memos.get(correlation_id)
+        if memo is None or not set(remaining) <= memo.burn_alerts:
+            return True
+        return not memo.resolved_alerts - memo.burn_alerts
 
     def get(self, correlation_id: str) -> AlertMemo | None:
         return self._memos.get(correlation_id)

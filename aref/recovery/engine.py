@@ -5,9 +5,9 @@ A recovery starts in T0 (from ``adaptation.escalate_to_recovery``, an EMERGENCY
 escalates to the next tier, emitting ``recovery.tier_escalated`` and starting that tier's
 runbook, when the current tier's window passes without resolution (windows are cumulative
 from the recovery's start; see ``tiers``) or when a step fails with ``on_failure=escalate``.
-It resolves when every alert of its incident is resolved, or on ``resolve`` (an escalation
-after they all resolved opens none). At most one active recovery per correlation id; every
-event it emits carries that correlation id.
+It resolves when every alert of its incident is resolved (a budget burn aside: ``AlertBook.holds_open``),
+or on ``resolve`` (an escalation after they all resolved opens none). At most one active recovery
+per correlation id; every event it emits carries that correlation id.
 With a store, incidents and recoveries are saved on every change and a new engine over the
 same store resumes the active recoveries. Without an injected runner and verifier the engine is
 a dry run: nothing is performed, and its status, every recovery and every step say so.
@@ -256,7 +256,7 @@ class RecoveryEngine:
         if rec is None:
             return
         remaining = tuple(a for a in rec.open_alerts if a != alert_id) if alert_id else ()
-        if remaining:
+        if self._alerts.holds_open(correlation_id, remaining):
             self._keep(dataclasses.replace(rec, open_alerts=remaining), rec)
         else:
             self._resolve(rec, f"alert {alert_id or correlation_id} resolved")

@@ -51,3 +51,15 @@ def test_memory_is_bounded_oldest_first() -> None:
     assert (len(book), book.get("C2"), book.get("C1") is not None) == (2, None, True)
     with pytest.raises(InvalidInputError):
         AlertBook(capacity=0)
+
+
+def test_budget_burn_alerts_alone_hold_an_incident_until_another_detector_resolved() -> None:
+    book = AlertBook()
+    book.fired("C1", {**FIRED, "detector": "slo_burn"}, at=100.0)
+    book.fired("C1", {**FIRED, "alert_id": "A2", "detector": "threshold"}, at=101.0)
+    assert book.holds_open("C1", ["A1", "A2"])
+    assert book.holds_open("C1", ["A1"])  # no other detector has seen the service recover yet
+    book.resolved("C1", "A2")
+    assert not book.holds_open("C1", ["A1"])
+    assert not book.holds_open("C1", [])
+    assert book.holds_open("C9", ["A1"])  # an incident it never saw: every alert holds

@@ -69,10 +69,17 @@ class Rig:
             correlation_id=cid,
         )
 
-    def fire(self, alert_id: str = "A1", severity: Severity = Severity.EMERGENCY, cid: str = "COR-1") -> None:
+    def fire(
+        self,
+        alert_id: str = "A1",
+        severity: Severity = Severity.EMERGENCY,
+        cid: str = "COR-1",
+        detector: str = "threshold",
+    ) -> None:
         payload = {
             "alert_id": alert_id,
             "service": "payments",
+            "detector": detector,
             "metric": "error_rate",
             "severity": severity.value,
             "onset_at": self.clock.now() - 30,
@@ -226,6 +233,30 @@ def test_an_incident_resolves_only_when_all_its_alerts_have() -> None:
     rig.resolve_alert("A1")
     assert rig.sink.of(RECOVERY_RESOLVED) == []
     rig.resolve_alert("A2")
+    assert len(rig.sink.of(RECOVERY_RESOLVED)) == 1
+
+
+def test_a_budget_burn_alert_holds_the_incident_only_until_another_detector_saw_it_end() -> None:
+    rig = Rig()
+    rig.fire("A1")
+    rig.fire("B1", severity=Severity.CRITICAL, detector="slo_burn")  # its short window lasts long after the fault
+    rig.fire("A2", severity=Severity.WARNING)
+    rig.resolve_alert("A1")
+    assert rig.sink.of(RECOVERY_RESOLVED) == []  # A2 still says the service is not well
+    rig.resolve_alert("A2")
+    (resolved,) = rig.sink.of(RECOVERY_RESOLVED)
+    assert resolved.payload["reason"] == "alert A2 resolved"
+    rig.resolve_alert("B1")  # the burn alert clearing later changes nothing
+    assert len(rig.sink.of(RECOVERY_RESOLVED)) == 1
+
+
+def test_an_incident_seen_by_budget_burn_alone_waits_for_it() -> None:
+    rig = Rig()
+    rig.fire("B1", detector="slo_burn")
+    rig.fire("B2", severity=Severity.CRITICAL, detector="slo_burn")
+    rig.resolve_alert("B1")
+    assert rig.sink.of(RECOVERY_RESOLVED) == []
+    rig.resolve_alert("B2")
     assert len(rig.sink.of(RECOVERY_RESOLVED)) == 1
 
 
