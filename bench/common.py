@@ -14,10 +14,11 @@ import json
 import math
 import os
 import platform
+import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -216,3 +217,25 @@ def write_result(name: str, report: dict[str, Any]) -> Path:
     full = {"date": dt.datetime.now().isoformat(timespec="seconds"), "machine": machine(), **report}
     out.write_text(json.dumps(full, indent=2, default=str))
     return out
+
+
+def spread(values: list[float]) -> dict[str, float | None]:
+    """Median and max, rounded to the millisecond; None for no values."""
+    if not values:
+        return {"median": None, "max": None}
+    return {"median": round(statistics.median(values), 3), "max": round(max(values), 3)}
+
+
+def say(line: str) -> None:
+    print(f"  {line}", file=sys.stderr, flush=True)
+
+
+async def one_by_one(
+    calls: list[Callable[[], Awaitable[dict[str, Any]]]], told: Callable[[dict[str, Any]], str]
+) -> list[dict[str, Any]]:
+    """Each call's result, the calls made one after the other, each result told as it comes."""
+    runs = []
+    for call in calls:
+        runs.append(await call())
+        say(told(runs[-1]))
+    return runs

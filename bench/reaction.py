@@ -23,17 +23,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import statistics
 import sys
 import time
 from collections.abc import Awaitable, Callable
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
 
-from actors.client import unwrap
-from bench.common import REPO, Row, driver, running_stack, write_result
+from bench.common import REPO, Row, driver, one_by_one, running_stack, say, spread, write_result
+from bench.pillar_restart import restart_once
 from bench.throughput import BATCHES, BURST_S, raw_burst, wiring_burst
 from tests.stack import DASHBOARD, HTTP
 
@@ -219,76 +219,6 @@ async def propagate_once(shop: Shop) -> dict[str, Any]:
     return {"all_report_s": seen_s, "api_answered_s": api_s, "replica_stamps_s": stamps, "stamp_max_s": stamps[-1]}
 
 
-def pillar_state(name: str, status: dict[str, Any]) -> dict[str, int]:
-    """The counts an actor holds that a restart must not lose (each only grows while the bench runs)."""
-    if name == "evolution":
-        return {
-            "reviews": int(status["reviews"]["total"]),
-            "action_items": int(status["actions"]["total"]),
-            "knowledge_entries": int(status["knowledge_base"]["entries"]),
-        }
-    if name == "detection":
-        counts = status["alert_counts"]
-        return {"open_alerts": int(counts["open"]), "recent_resolved": len(status["recent_resolved"])}
-    return {"events": int(status["total"])}
-
-
-async def _get(ref: Any) -> Any:
-    return await ref
-
-
-async def restart_once(name: str) -> dict[str, Any]:
-    """``ray.kill(no_restart=False)`` on a pillar actor: until a new process answers ``status``."""
-    import ray
-
-    handle: Any = ray.get_actor(name, namespace="aref")
-    old = await handle.host_info.remote()
-    before = pillar_state(name, unwrap(await handle.status.remote()))
-    started = time.monotonic()
-    ray.kill(handle, no_restart=False)
-    old_answers, old_last_s, failures, first_failure_s = 0, None, 0, None
-    while True:
-        if time.monotonic() - started > 60:
-            raise TimeoutError(f"{name} did not answer again within 60 s")
-        try:
-            info = await asyncio.wait_for(_get(handle.host_info.remote()), 5)
-            if info["pid"] != old["pid"]:
-                status = unwrap(await asyncio.wait_for(_get(handle.status.remote()), 5))
-                break
-            old_answers, old_last_s = old_answers + 1, round(time.monotonic() - started, 3)
-        except Exception:  # died in flight, restarting, or not yet answering
-            failures += 1
-            first_failure_s = first_failure_s or round(time.monotonic() - started, 3)
-        await asyncio.sleep(0.02)
-    answered_s = round(time.monotonic() - started, 3)
-    after = pillar_state(name, status)
-    return {
-        "actor": name,
-        "answered_s": answered_s,
-        "old_pid": old["pid"],
-        "new_pid": info["pid"],
-        "restarted_flag": info["restarted"],
-        "new_uptime_s": info["uptime_s"],
-        "old_pid_answers_after_kill": old_answers,
-        "old_pid_last_answer_s": old_last_s,
-        "calls_failed_meanwhile": failures,
-        "first_failure_s": first_failure_s,
-        "state_before": before,
-        "state_after": after,
-        "state_kept": all(after[k] >= v for k, v in before.items()),
-    }
-
-
-def spread(values: list[float]) -> dict[str, float | None]:
-    if not values:
-        return {"median": None, "max": None}
-    return {"median": round(statistics.median(values), 3), "max": round(max(values), 3)}
-
-
-def _say(line: str) -> None:
-    print(f"  {line}", file=sys.stderr, flush=True)
-
-
 async def _measure(repeat: int) -> dict[str, Any]:
     result: dict[str, Any] = {"repeat": repeat, "service": SERVICE}
     async with httpx.AsyncClient(timeout=30) as http:
@@ -299,18 +229,14 @@ async def _measure(repeat: int) -> dict[str, Any]:
         await shop.api("GET", "/chaos/status")
         result["first_api_calls_s"] = round(time.monotonic() - warm, 3)
         try:
-            scale = []
-            for _ in range(repeat):
-                scale.append(await scale_once(shop))
-                _say(f"scale 1->2: {scale[-1]['total_s']} s")
+            scale = await one_by_one([lambda: scale_once(shop)] * repeat, lambda r: f"scale 1->2: {r['total_s']} s")
             result["scale"] = {"runs": scale, **spread([r["total_s"] for r in scale])}
 
             await shop.scale(2)
             await shop.settle(2)
-            crash = []
-            for _ in range(repeat):
-                crash.append(await crash_once(shop))
-                _say(f"crash -> replacement: {crash[-1]['total_s']} s")
+            crash = await one_by_one(
+                [lambda: crash_once(shop)] * repeat, lambda r: f"crash -> replacement: {r['total_s']} s"
+            )
             result["crash"] = {"runs": crash, **spread([r["total_s"] for r in crash])}
             await shop.scale(1)
             await shop.settle(1)
@@ -318,10 +244,10 @@ async def _measure(repeat: int) -> dict[str, Any]:
             seeded = await shop.api("POST", "/seed", json={"incidents": 3})
             restarts: dict[str, Any] = {"seeded": seeded}
             for name in RESTARTED:
-                runs = []
-                for _ in range(repeat):
-                    runs.append(await restart_once(name))
-                    _say(f"{name} killed -> answering: {runs[-1]['answered_s']} s, kept {runs[-1]['state_kept']}")
+                runs = await one_by_one(
+                    [partial(restart_once, name)] * repeat,
+                    lambda r, n=name: f"{n} killed -> answering: {r['answered_s']} s, kept {r['state_kept']}",
+                )
                 restarts[name] = {
                     "runs": runs,
                     "state_kept": all(r["state_kept"] for r in runs),
@@ -331,10 +257,10 @@ async def _measure(repeat: int) -> dict[str, Any]:
 
             await shop.scale(3)
             await shop.settle(3)
-            faults = []
-            for _ in range(repeat):
-                faults.append(await propagate_once(shop))
-                _say(f"fault -> 3 replicas: {faults[-1]['all_report_s']} s (stamps {faults[-1]['replica_stamps_s']})")
+            faults = await one_by_one(
+                [lambda: propagate_once(shop)] * repeat,
+                lambda r: f"fault -> 3 replicas: {r['all_report_s']} s (stamps {r['replica_stamps_s']})",
+            )
             result["fault_propagation"] = {
                 "runs": faults,
                 "all_report": spread([r["all_report_s"] for r in faults]),
@@ -346,14 +272,14 @@ async def _measure(repeat: int) -> dict[str, Any]:
             await http.post(f"{API}/chaos/stop")
             await http.post(f"{API}/services/{SERVICE}/scale", json={"replicas": 1})
 
-    wiring = []
-    for batch in BATCHES:
-        wiring.append(await wiring_burst(batch))
-        _say(f"wiring, batch {batch}: {wiring[-1]['events_per_s']} events/s")
-    raw = []
-    for batch in (0, BATCHES[-1]):
-        raw.append(await raw_burst(batch))
-        _say(f"raw actor, batch {batch}: {raw[-1]['calls_per_s']} calls/s")
+    wiring = await one_by_one(
+        [partial(wiring_burst, b) for b in BATCHES],
+        lambda r: f"wiring, batch {r['batch']}: {r['events_per_s']} events/s",
+    )
+    raw = await one_by_one(
+        [partial(raw_burst, b) for b in (0, BATCHES[-1])],
+        lambda r: f"raw actor, batch {r['batch']}: {r['calls_per_s']} calls/s",
+    )
     result["throughput"] = {
         "burst_s": BURST_S,
         "event": "system.bench_probe (no pillar subscribes; the timeline keeps every event, in SQLite)",
@@ -441,7 +367,7 @@ def main() -> int:
         return 2
     started = time.monotonic()
     with running_stack("reaction") as (_, startup_s):
-        _say(f"stack up in {startup_s} s")
+        say(f"stack up in {startup_s} s")
         result = measure(args.repeat)
     result["stack_startup_s"] = startup_s
     result["seconds"] = round(time.monotonic() - started, 1)
