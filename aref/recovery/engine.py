@@ -1,18 +1,17 @@
 """RecoveryEngine: tiered T0–T4 recovery with automatic escalation and runbook execution.
 
-A recovery starts in T0 (from ``adaptation.escalate_to_recovery``, an EMERGENCY
-``detection.alert_fired`` or ``begin_recovery``) and runs the runbook of its tier. It
-escalates to the next tier, emitting ``recovery.tier_escalated`` and starting that tier's
-runbook, when the current tier's window passes without resolution (windows are cumulative
-from the recovery's start; see ``tiers``) or when a step fails with ``on_failure=escalate``.
-It resolves when every alert of its incident is resolved (a budget burn aside: ``AlertBook.holds_open``),
-or on ``resolve`` (an escalation after they all resolved opens none). At most one active recovery
-per correlation id; every event it emits carries that correlation id.
-With a store, incidents and recoveries are saved on every change and a new engine over the
-same store resumes the active recoveries. Without an injected runner and verifier the engine is
-a dry run: nothing is performed, and its status, every recovery and every step say so.
-A drill (``drill``, see ``aref.recovery.drills``) runs its planned tiers back to back instead of
-escalating on windows, resolves itself after its last runbook and may be a dry run on its own.
+A recovery starts in T0 (from ``adaptation.escalate_to_recovery``, an EMERGENCY ``detection.alert_fired``
+or ``begin_recovery``) and runs the runbook of its tier. It escalates to the next tier, emitting
+``recovery.tier_escalated`` and starting that tier's runbook, when the current tier's window passes
+without resolution (windows are cumulative from the recovery's start; see ``tiers``) or when a step
+fails with ``on_failure=escalate``. It resolves when every alert of its incident is resolved (a budget
+burn aside: ``AlertBook.holds_open``), or on ``resolve`` (an escalation after they all resolved opens
+none). At most one active recovery per correlation id; every event it emits carries that correlation id.
+With a store, incidents and recoveries are saved on every change and a new engine over the same store
+resumes the active recoveries. Without an injected runner and verifier the engine is a dry run: nothing
+is performed, and its status, every recovery and every step say so. A drill (``drill``, see
+``aref.recovery.drills``) runs its planned tiers back to back instead of escalating on windows,
+resolves itself after its last runbook and may be a dry run on its own.
 """
 
 from __future__ import annotations

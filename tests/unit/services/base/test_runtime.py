@@ -13,7 +13,7 @@ from aref.records import to_record
 from aref.testing import FakeClock
 from chaos.faults import ActiveFault, FaultBoard, FaultSpec
 from services.base.envelope import Envelope
-from services.base.faults import FaultDraw
+from services.base.faults import FaultDraw, Sleep
 from services.base.guards import GuardPolicy
 from services.base.link import ReplicaIdentity
 from services.base.runtime import MAX_PENDING_TELEMETRY, ReplicaRuntime
@@ -42,7 +42,9 @@ def fault_board(version: int, fault_type: str, service: str = "gateway", rate: f
 GATEWAY_DOWNSTREAM = ("orders", "payments", "inventory", "notifications")
 
 
-def runtime(plane: FakeLink, clock: FakeClock, *, u: float = 0.5, service: str = "gateway") -> ReplicaRuntime:
+def runtime(
+    plane: FakeLink, clock: FakeClock, *, u: float = 0.5, service: str = "gateway", sleep: Sleep = no_sleep
+) -> ReplicaRuntime:
     identity = ReplicaIdentity(service, f"{service}#{service}#r1", f"SERVE_REPLICA::{service}#{service}#r1", 4242)
     return ReplicaRuntime(
         identity,
@@ -52,7 +54,7 @@ def runtime(plane: FakeLink, clock: FakeClock, *, u: float = 0.5, service: str =
         downstream=GATEWAY_DOWNSTREAM if service == "gateway" else (),
         timer=Timer(0.010),
         rng=lambda: u,
-        sleep=no_sleep,
+        sleep=sleep,
         autostart=False,
     )
 

@@ -20,8 +20,7 @@ def slow_runtime(fault_type: str) -> tuple[ReplicaRuntime, list[float]]:
     async def sleep(seconds: float) -> None:
         slept.append(seconds)
 
-    rt = runtime(FakeLink(), FakeClock(1_000.0), u=0.0, service="notifications")
-    rt._sleep = sleep
+    rt = runtime(FakeLink(), FakeClock(1_000.0), u=0.0, service="notifications", sleep=sleep)
     rt.apply_faults(to_record(fault_board(1, fault_type, service="notifications", rate=0.9)))
     return rt, slept
 

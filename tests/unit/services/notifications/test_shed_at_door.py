@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from aref.records import to_record
@@ -45,4 +44,3 @@ def test_a_bad_priority_is_still_refused_naming_the_field() -> None:
     refused = send(replica, "urgent")
     assert refused["status"] == 422
     assert "priority" in str(refused["body"])
-    asyncio.run(replica.runtime.stop())
