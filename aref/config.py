@@ -182,6 +182,12 @@ class RecoverySettings(BaseSettings):
     t2_target_seconds: float = Field(3600.0, gt=0)
     t3_target_seconds: float = Field(14400.0, gt=0)
     t4_target_seconds: float = Field(14 * 86400.0, gt=0)
+    burn_only_hold_seconds: float = Field(
+        60.0,
+        ge=0,
+        description="an incident left with budget-burn alerts only resolves once its other detectors' alerts "
+        "have all been resolved this long (a burn alert clears only with its short window, up to 30 min)",
+    )
     runbook_drill_interval_days: int = Field(90, ge=1)
     runbook_dir: Path = Path("runbooks")
     dry_run: bool = Field(False, description="run runbooks without performing anything (labelled dry run)")

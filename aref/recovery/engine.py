@@ -93,6 +93,7 @@ class RecoveryEngine:
         tools = StepTools(action_runner or DryRunActionRunner(), verifier or DryRunVerifier())
         self._executor = RunbookExecutor(clock=clock, sink=sink, tools=tools, kinds=step_kinds, dry_run=self._dry_run)
         self._alerts = AlertBook(alert_memory)
+        self._hold = settings.burn_only_hold_seconds
         self._services = frozenset(services) if services is not None else None  # None: any service drills
         self._active: dict[str, Recovery] = {}
         self._recovered = 0
@@ -123,9 +124,14 @@ class RecoveryEngine:
                 self._rejected.append(f"{event.topic} {event.id}: {exc}")
 
     def tick(self) -> None:
-        """Poll running steps, time them out and escalate recoveries whose tier window has passed."""
+        """Poll running steps, time them out, escalate recoveries whose tier window has passed and
+        resolve those left with budget-burn alerts only once their hold has passed."""
+        now = self._clock.now()
         for rec in list(self._active.values()):
-            self._keep(self._settle(rec), rec)
+            if rec.open_alerts and not self._alerts.holds_open(rec.correlation_id, rec.open_alerts, now, self._hold):
+                self._resolve(rec, f"only budget-burn alerts left, other detectors calm for {self._hold:g} s")
+            else:
+                self._keep(self._settle(rec), rec)
 
     def status(self) -> dict[str, Any]:
         return {
@@ -250,12 +256,12 @@ class RecoveryEngine:
         correlation_id = correlation_of(event)
         alert_id = str(event.payload.get("alert_id") or "")
         if alert_id:
-            self._alerts.resolved(correlation_id, alert_id)
+            self._alerts.resolved(correlation_id, alert_id, self._clock.now())
         rec = self._by_correlation(correlation_id)
         if rec is None:
             return
         remaining = tuple(a for a in rec.open_alerts if a != alert_id) if alert_id else ()
-        if self._alerts.holds_open(correlation_id, remaining):
+        if self._alerts.holds_open(correlation_id, remaining, self._clock.now(), self._hold):
             self._keep(dataclasses.replace(rec, open_alerts=remaining), rec)
         else:
             self._resolve(rec, f"alert {alert_id or correlation_id} resolved")
