@@ -50,6 +50,9 @@ class Replica:
     actor_name: str
 
 
+FAILING_ERROR_RATE = 0.5
+
+
 @dataclass(frozen=True)
 class ReplicaHealth:
     """One live replica's own account of its health (``/health`` of that replica)."""
@@ -61,6 +64,12 @@ class ReplicaHealth:
     @property
     def healthy(self) -> bool:
         return self.status == "healthy"
+
+    @property
+    def failing(self) -> bool:
+        """Degraded and failing most of its recent requests: what a restart can cure. A replica that is
+        only slow (a latency fault, a slow dependency) answers; killing it loses the requests it holds."""
+        return not self.healthy and self.recent_error_rate >= FAILING_ERROR_RATE
 
 
 @dataclass(frozen=True)

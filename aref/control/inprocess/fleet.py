@@ -18,7 +18,7 @@ from aref.adaptation.capacity import ClusterCapacity
 from aref.clock import Clock, SystemClock
 from aref.control.ports import Replica, ReplicaCount, ReplicaHealth
 from aref.errors import InvalidInputError, NotFoundError
-from chaos.faults import FaultBoard
+from chaos.faults import FaultBoard, FaultType
 
 RUNNING = "RUNNING"
 
@@ -90,9 +90,10 @@ class SimulatedFleet:
         return True
 
     async def health(self, service: str) -> list[ReplicaHealth]:
-        faulty = bool(self.board(service).faults)
-        status = "degraded" if faulty else "healthy"
-        return [ReplicaHealth(r, status, 1.0 if faulty else 0.0) for r in await self.live(service)]
+        faults = self.board(service).faults
+        status = "degraded" if faults else "healthy"
+        failing = max((f.spec.rate for f in faults if f.spec.fault_type is not FaultType.LATENCY), default=0.0)
+        return [ReplicaHealth(r, status, failing) for r in await self.live(service)]
 
     # -- reads ---------------------------------------------------------------------------------
 

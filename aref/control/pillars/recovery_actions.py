@@ -10,9 +10,10 @@ Every action acts through a port and then measures its effect (the ``check`` of 
   ``restore_flags`` (the flags this recovery changed, set back); ``shift_traffic`` (explicit
   ``weights``, or off the primary route onto the others); ``scale`` (``replicas`` or ``delta``, then waits
   until that many run). Each read back from adaptation's control state or replica counts.
-- ``adaptation.restart_unhealthy``: the replicas that report themselves unhealthy are killed one
-  at a time, each time waiting until Serve's replacement serves (the killed id gone, the count
-  back); the check lists the replica ids before and after.
+- ``adaptation.restart_unhealthy``: the replicas that report themselves unhealthy and fail most
+  requests (``ReplicaHealth.failing``; one only slow is left serving) are killed one at a time,
+  each time waiting until Serve's replacement serves (the killed id gone, the count back); the
+  check lists the replica ids before and after.
 - ``absorption.set_degradation``: pins the service's degradation tier to ``level`` unless it is
   already at that tier or a more severe one (``full`` lifts recovery's pin), read back from the
   tier absorption pushes to the replicas.
@@ -303,12 +304,14 @@ class RecoveryActions:
         service = service_of(params, context)
         health = await self._fleet.health(service)
         before = sorted(h.replica.replica_id for h in health)
-        unhealthy = [h.replica for h in health if not h.healthy]
+        unhealthy = [h.replica for h in health if h.failing]
         if not unhealthy:
+            slow = sorted(h.replica.replica_id for h in health if not h.healthy)
             return StepResult.done(
-                f"no replica of {service} reports itself unhealthy: none restarted",
-                f"{len(before)} replicas healthy: {before}",
-                {"before": before, "killed": [], "after": before},
+                f"no replica of {service} reports itself unhealthy and failing: none restarted"
+                + (f" ({len(slow)} degraded but answering: a restart would only drop their requests)" if slow else ""),
+                f"{len(before)} replicas serving: {before}",
+                {"before": before, "killed": [], "after": before, "degraded": slow},
             )
         return await self._kill_next(service, before, [r.replica_id for r in unhealthy], unhealthy, [])
 

@@ -90,6 +90,17 @@ def test_a_healthy_service_has_nothing_to_restart_and_says_so() -> None:
     assert t.fleet.killed == []
 
 
+def test_a_replica_only_slow_is_left_serving_a_restart_would_drop_its_requests() -> None:
+    t, clock = transport()
+    run(t.chaos.inject(FaultSpec(SERVICE, FaultType.LATENCY, 0.7, 60.0, delay_ms=3000.0)))
+    before = [r.replica_id for r in run(t.fleet.live(SERVICE))]
+    restart = steps(begin(t, clock))["restart-unhealthy-replicas"]
+    assert restart["outcome"] == "ok"
+    assert "1 degraded but answering" in restart["detail"]
+    assert (restart["evidence"]["killed"], restart["evidence"]["degraded"]) == ([], before)
+    assert t.fleet.killed == []
+
+
 def test_resolving_sets_the_flags_and_the_tier_pin_back() -> None:
     t, clock = transport()
     record = begin(t, clock)
