@@ -92,6 +92,13 @@ class DetectionSettings(BaseSettings):
     slo_latency_objective: float = Field(
         0.99, gt=0, lt=1, description="share of requests the latency SLO wants within slo_latency_target_ms"
     )
+    experiment_grace_seconds: float = Field(
+        60.0,
+        ge=0,
+        description="requests seen while a deliberate chaos fault acts, and this long after the last one is "
+        "rolled back, are experiment traffic: their burn is counted apart from the budget an experiment's gate "
+        "reads, so experiments can run back to back while an outage's burn still blocks them",
+    )
     burn_rate_window_scale: float = Field(
         1.0, gt=0, description="multiplies every burn-rate window; <1 lets a simulation run them in seconds"
     )

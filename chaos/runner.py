@@ -98,21 +98,23 @@ class ExperimentRunner:
 
     # -- phases ----------------------------------------------------------------------------------
 
-    async def _check_budget(self, experiment: Experiment, force: bool) -> float | None:
+    async def _check_budget(self, experiment: Experiment, force: bool) -> tuple[float | None, float | None]:
+        """The target's lowest remaining budget outside experiments (the gate: an outage's burn refuses
+        the run, earlier experiments' burn does not), and the same SLO's budget with that burn."""
         budgets = [b for b in await self._api.error_budgets() if b.get("service") == experiment.target]
         if not budgets:
             self._progress("budget", {"remaining": None})
-            return None
-        lowest = min(budgets, key=lambda b: float(b["remaining"]))
-        remaining = float(lowest["remaining"])
-        self._progress("budget", {"remaining": remaining, "slo": lowest.get("slo")})
+            return None, None
+        lowest = min(budgets, key=outside_experiments)
+        remaining, overall = outside_experiments(lowest), float(lowest["remaining"])
+        self._progress("budget", {"remaining": remaining, "with_experiments": overall, "slo": lowest.get("slo")})
         if remaining < self._config.budget_floor and not force:
             detail = (
-                f"error budget {lowest.get('slo')} has {remaining:.0%} left, below the floor "
-                f"{self._config.budget_floor:.0%}; force the run to override"
+                f"error budget {lowest.get('slo')} has {remaining:.0%} left outside experiments, below the floor "
+                f"{self._config.budget_floor:.0%}: an outage spent it; force the run to override"
             )
             raise RejectedError("error budget", experiment.target, detail)
-        return remaining
+        return remaining, overall
 
     async def _stand_down(self, state: RunState) -> None:
         """Wait, within ``rest_wait_s``, until no service is degraded and no flag is off."""
@@ -245,3 +247,8 @@ class ExperimentRunner:
             log.warning("run %s was not stored: %s", record.id, exc)
             return replace(record, storage_error=str(exc))
         return record
+
+
+def outside_experiments(budget: Mapping[str, Any]) -> float:
+    """An ``ErrorBudgetView``'s remaining share outside experiments (its whole remaining if it has none)."""
+    return float(budget.get("remaining_outside_experiments", budget["remaining"]))

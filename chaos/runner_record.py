@@ -127,9 +127,10 @@ class RunRecord:
     steady_state_after: SteadyStateCheck | None
     alerts_per_detector: dict[str, int]
     ground_truth: GroundTruth
-    error_budget_remaining: float | None  # the target's lowest remaining budget before the run
+    error_budget_remaining: float | None  # the target's lowest remaining budget outside experiments (the gate's)
     poll_errors: int = 0
     rollback_error: str | None = None
+    error_budget_with_experiments: float | None = None  # the same SLO's budget with earlier experiments' burn
     storage_error: str | None = field(default=None, compare=False)
 
     @property

@@ -92,7 +92,7 @@ def build_record(
     before: SteadyStateCheck,
     after: SteadyStateCheck | None,
     detectors: Sequence[str],
-    budget: float | None,
+    budget: tuple[float | None, float | None],
     forced: bool,
 ) -> RunRecord:
     """The final record; an expectation still pending fails with what it was waiting for."""
@@ -145,7 +145,8 @@ def build_record(
             during_fault=state.client.window(obs.injected_at, fault_end).stats(),
             detectors=detector_truths(obs, detectors),
         ),
-        error_budget_remaining=budget,
+        error_budget_remaining=budget[0],
+        error_budget_with_experiments=budget[1],
         poll_errors=state.poll_errors,
         rollback_error=state.rollback_error,
     )

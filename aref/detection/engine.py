@@ -28,6 +28,7 @@ from aref.config import DetectionSettings
 from aref.detection import callers
 from aref.detection.alerts import Alert, AlertState, AlertTracker, FireOutcome
 from aref.detection.detector import Detector, Signal
+from aref.detection.experiments import FaultWindowChange
 from aref.detection.facts import DetectionFacts, measured_facts
 from aref.detection.fatigue import WEEK_SECONDS, FatigueMonitor
 from aref.detection.onset import OnsetWitness, Sightings
@@ -59,7 +60,12 @@ RECENT_RESOLVED = 20
 
 
 class DetectionEngine:
-    SUBSCRIBES: ClassVar[tuple[str, ...]] = (topics.STRATEGY_EXECUTED, *callers.TOPICS)
+    SUBSCRIBES: ClassVar[tuple[str, ...]] = (
+        topics.STRATEGY_EXECUTED,
+        topics.FAULT_INJECTED,
+        topics.FAULT_ROLLED_BACK,
+        *callers.TOPICS,
+    )
 
     def __init__(
         self,
@@ -125,9 +131,18 @@ class DetectionEngine:
             self._sightings.saw(self._services, at, OnsetWitness.CLIENTS, now)
 
     def handle(self, events: Sequence[Event]) -> None:
-        """Breaker changes are the callers' view (``callers``); an executed adaptation strategy names the
-        alert it answered: that alert led to an action."""
+        """Breaker changes are the callers' view (``callers``); a fault injected or rolled back opens or
+        closes an experiment window (``experiments``); an executed adaptation strategy names the alert
+        it answered: that alert led to an action."""
         for event in events:
+            if event.topic in (topics.FAULT_INJECTED, topics.FAULT_ROLLED_BACK):
+                change = FaultWindowChange(
+                    str(event.payload.get("fault_id") or event.id),
+                    event.topic == topics.FAULT_INJECTED,
+                    event.timestamp,
+                )
+                self._apply([s for d in self._detectors for s in d.observe(change)])
+                continue
             if event.topic in callers.TOPICS:
                 signal = self._callers.observe(event, self._clock.now())
                 if signal is not None and signal.service in self._services:

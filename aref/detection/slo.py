@@ -10,6 +10,10 @@ them in seconds. Counts live in time buckets: memory is bounded whatever the tra
 Each service has an availability SLO (good events: requests answered without error) and a
 latency SLO (good events: requests of the sample's latency histogram answered within
 ``latency_target_ms``), alerting alike. A firing signal carries the SLO's ``budget_consumed``.
+
+Requests seen while a deliberate fault acts (``aref.detection.experiments``) burn and alert like
+any other, and are also counted apart: ``budget_outside_experiments`` is the budget without them,
+what an experiment's budget gate reads.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from typing import Any
 from aref.config import DetectionSettings
 from aref.detection.buckets import BucketSeries
 from aref.detection.detector import Signal
+from aref.detection.experiments import ExperimentWindows, FaultWindowChange
 from aref.errors import InvalidInputError
 from aref.events import Severity
 from aref.models import DetectionClass, HealthSample
@@ -135,10 +140,12 @@ class SloTracker:
         self._min_events = min_events
         self._series = [BucketSeries(p.short_window / resolution, p.long_window) for p in self.policies]
         self._budget = BucketSeries(slo.window_seconds / budget_buckets, slo.window_seconds)
+        self._experiments = BucketSeries(slo.window_seconds / budget_buckets, slo.window_seconds)
         self.records = 0
 
-    def record(self, at: float, good: int, total: int) -> None:
-        for series in (*self._series, self._budget):
+    def record(self, at: float, good: int, total: int, *, experiment: bool = False) -> None:
+        """Count events; ``experiment`` ones (a deliberate fault was acting) are also kept apart."""
+        for series in (*self._series, self._budget, *((self._experiments,) if experiment else ())):
             series.add(at, good, total)
         self.records += 1
 
@@ -155,6 +162,17 @@ class SloTracker:
         self._budget.prune(now)
         good, total = self._budget.totals(now - self.slo.window_seconds)
         return error_budget(self.slo.target, good, total)
+
+    def experiment_events(self, now: float) -> tuple[int, int]:
+        """Good and total events of the SLO window seen while a deliberate fault acted."""
+        self._experiments.prune(now)
+        return self._experiments.totals(now - self.slo.window_seconds)
+
+    def budget_outside_experiments(self, now: float) -> ErrorBudget:
+        """The budget over the events seen while no deliberate fault acted: an outage's burn only."""
+        everything = self.budget(now)
+        good, total = self.experiment_events(now)
+        return error_budget(self.slo.target, everything.total - everything.bad - good, everything.total - total)
 
     def evaluate(self, now: float) -> tuple[BurnVerdict, ...]:
         verdicts = []
@@ -174,6 +192,7 @@ class SloTracker:
 
     def status(self, now: float) -> dict[str, Any]:
         budget = self.budget(now)
+        outside = self.budget_outside_experiments(now)
         return {
             "name": self.slo.name,
             "service": self.slo.service,
@@ -185,6 +204,9 @@ class SloTracker:
             "bad_events": budget.bad,
             "budget_consumed": budget.consumed,
             "budget_remaining": budget.remaining,
+            "experiment_events": budget.total - outside.total,
+            "experiment_bad_events": budget.bad - outside.bad,
+            "budget_remaining_outside_experiments": outside.remaining,
             "burn_rates": [
                 {
                     "policy": v.policy.name,
@@ -205,7 +227,8 @@ class SloDetector:
 
     name = DETECTOR
 
-    def __init__(self, trackers: Sequence[SloTracker]) -> None:
+    def __init__(self, trackers: Sequence[SloTracker], experiments: ExperimentWindows | None = None) -> None:
+        self._experiments = experiments or ExperimentWindows(grace_s=0.0)
         self._trackers: dict[str, list[SloTracker]] = {}
         for tracker in trackers:
             same = self._trackers.setdefault(tracker.slo.service, [])
@@ -236,7 +259,7 @@ class SloDetector:
                 ),
             )
         ]
-        return cls([SloTracker(slo, policies) for slo in slos])
+        return cls([SloTracker(slo, policies) for slo in slos], ExperimentWindows(settings.experiment_grace_seconds))
 
     @property
     def slo_count(self) -> int:
@@ -249,15 +272,18 @@ class SloDetector:
         return any(t.policies for trackers in self._trackers.values() for t in trackers)
 
     def observe(self, observation: object) -> list[Signal]:
+        if isinstance(observation, FaultWindowChange):
+            self._experiments.note(observation)
         if not isinstance(observation, HealthSample):
             return []
         self._now = max(self._now, observation.at)
+        experiment = self._experiments.covers(observation.at)
         signals = []
         for tracker in self._trackers.get(observation.service, []):
             events = tracker.slo.events(observation)
             if events is None:
                 continue
-            tracker.record(observation.at, *events)
+            tracker.record(observation.at, *events, experiment=experiment)
             signals.append(self._judge(tracker, observation.at))
         return signals
 
@@ -294,4 +320,7 @@ class SloDetector:
 
     def status(self) -> dict[str, Any]:
         now = self._now if self._now > -math.inf else 0.0
-        return {"slos": [t.status(now) for ts in self._trackers.values() for t in ts]}
+        return {
+            "slos": [t.status(now) for ts in self._trackers.values() for t in ts],
+            "faults_acting": self._experiments.acting,
+        }

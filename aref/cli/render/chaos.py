@@ -34,7 +34,12 @@ def run_progress(console: Console) -> Callable[[str, Mapping[str, Any]], None]:
             line(console, f"experiment {info['name']} on {info['target']}", "bold")
         elif phase == "budget":
             left = info["remaining"]
-            text = "no error budget tracks the target" if left is None else f"{percent(left)} of {info['slo']} left"
+            text = (
+                "no error budget tracks the target"
+                if left is None
+                else f"{percent(left)} of {info['slo']} left outside experiments "
+                f"({percent(info['with_experiments'])} with their burn)"
+            )
             line(console, f"  error budget: {text}")
         elif phase == "load_started":
             plan = info["plan"]

@@ -102,6 +102,16 @@ class ErrorBudgetView(TypedDict):
         float | None, Field(description="fraction of the budget spent; None when the budget is zero and already broken")
     ]
     remaining: Annotated[float, Field(description="fraction of the budget left")]
+    experiment_bad_events: Annotated[
+        int, Field(description="of bad_events, those seen while a deliberate chaos fault acted (or just after)")
+    ]
+    remaining_outside_experiments: Annotated[
+        float,
+        Field(
+            description="fraction of the budget left counting only events seen outside experiments: what an "
+            "experiment's budget gate reads, so experiments run back to back while an outage still blocks them"
+        ),
+    ]
 
 
 class MetricsView(TypedDict):

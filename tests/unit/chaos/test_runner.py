@@ -133,9 +133,22 @@ def test_a_low_error_budget_refuses_the_run_before_anything_starts(clock: FakeCl
         {"service": "orders", "slo": "orders-availability", "remaining": 0.0},
     ]
     load = FakeLoad(clock)
-    with pytest.raises(RejectedError, match="payments-latency has 10% left, below the floor 20%"):
+    with pytest.raises(RejectedError, match="payments-latency has 10% left outside experiments, below the floor 20%"):
         run(build(clock, api, load), experiment())
     assert (api.injected, load.started, api.stopped) == ([], [], [])
+
+
+def test_the_gate_reads_the_budget_outside_experiments(clock: FakeClock, api: FakeApi) -> None:
+    """Earlier experiments spent the budget (0% with their burn): the next one still runs, and its record
+    keeps both numbers; an outage's burn (10% left outside experiments) refuses it."""
+    api.budgets = [
+        {"service": "payments", "slo": "payments-availability", "remaining": 0.0, "remaining_outside_experiments": 0.9}
+    ]
+    record = run(build(clock, api, FakeLoad(clock)), experiment())
+    assert (record.error_budget_remaining, record.error_budget_with_experiments) == (0.9, 0.0)
+    api.budgets[0]["remaining_outside_experiments"] = 0.1
+    with pytest.raises(RejectedError, match="10% left outside experiments"):
+        run(build(clock, api, FakeLoad(clock)), experiment())
 
 
 def test_force_overrides_the_budget_floor_and_records_it(clock: FakeClock, api: FakeApi) -> None:

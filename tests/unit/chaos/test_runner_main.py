@@ -164,8 +164,9 @@ def test_a_low_error_budget_is_refused_unless_forced_or_under_the_floor(tmp_path
     refused = run_experiments(path, RunOptions(), progress=no_output, connect=ports)
     assert (refused.code, refused.records) == (EXIT_REFUSED, ())
     assert refused.message == (
-        "refused: error budget 'payments' rejected the call: error budget payments-availability has 10% left, "
-        "below the floor 20%; force the run to override"
+        "refused: error budget 'payments' rejected the call: error budget payments-availability "
+        "has 10% left outside experiments, "
+        "below the floor 20%: an outage spent it; force the run to override"
     )
     assert (ports.api.injected, ports.closed) == ([], 1)
     lower = run_experiments(path, RunOptions(budget_floor=0.05), progress=no_output, connect=ports)

@@ -113,7 +113,7 @@ def test_run_exits_0_when_every_expectation_holds(harness: Harness, ports: Scrip
     lines = result.stdout.splitlines()
     assert lines[:3] == [
         "experiment payment_test on payments",
-        "  error budget: 90% of payments-availability left",
+        "  error budget: 90% of payments-availability left outside experiments (90% with their burn)",
         "  load: 2 orders/s for 200.0 s, warm-up 10.0 s",
     ]
     assert "  injected fault FLT-1 (correlation COR-F)" in lines
@@ -167,8 +167,9 @@ def test_a_low_error_budget_is_refused_unless_lowered_or_forced(
     refused = harness.invoke("chaos", "run", yaml_path)
     assert refused.exit_code == 2
     assert refused.stderr.splitlines() == [
-        "refused: error budget 'payments' rejected the call: error budget payments-availability has 10% left, "
-        "below the floor 20%; force the run to override"
+        "refused: error budget 'payments' rejected the call: error budget payments-availability "
+        "has 10% left outside experiments, "
+        "below the floor 20%: an outage spent it; force the run to override"
     ]
     assert ports.api.injected == []
     forced: list[bool] = []

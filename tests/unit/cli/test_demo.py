@@ -148,7 +148,7 @@ def test_twelve_numbered_steps_in_order_each_phase_under_its_step(harness: Harne
     assert headers(out) == list(enumerate(TITLES, start=1))
     assert section(out, 4)[1:3] == [
         "experiment payment_provider_failure on payments",
-        "  error budget: 90% of payments-availability left",
+        "  error budget: 90% of payments-availability left outside experiments (90% with their burn)",
     ]
     assert section(out, 5)[1:] == ["  injected fault FLT-1 (correlation COR-F)", ""]
     assert section(out, 6)[1] == "  observing [...]"  # one mark per expectation
@@ -291,8 +291,9 @@ def test_a_refused_run_is_one_line_with_the_reason_and_exit_2(harness: Harness, 
     result = harness.invoke("demo")
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [
-        "refused: error budget 'payments' rejected the call: error budget payments-availability has 10% left, "
-        "below the floor 20%; force the run to override"
+        "refused: error budget 'payments' rejected the call: error budget payments-availability "
+        "has 10% left outside experiments, "
+        "below the floor 20%: an outage spent it; force the run to override"
     ]
     assert (headers(result.stdout)[-1], ports.api.injected) == ((4, "Live traffic"), [])
     harness.run_ports = forced = ScriptedPorts()

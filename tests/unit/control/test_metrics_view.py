@@ -96,5 +96,7 @@ def test_an_infinitely_burnt_budget_is_none() -> None:
             "bad_events": 1,
             "consumed": None,
             "remaining": 0.0,
+            "experiment_bad_events": 0,
+            "remaining_outside_experiments": 0.0,
         }
     ]

@@ -27,8 +27,14 @@ def test_the_publisher_never_hears_its_own_events() -> None:
 
 
 def test_uncorrelated_events_skip_evolution_but_reach_the_timeline() -> None:
+    batches = route([event(topics.BREAKER_OPENED, cid=None)], publisher="absorption")
+    assert "evolution" not in batches
+    assert "timeline" in batches
+
+
+def test_faults_reach_detection_which_counts_their_burn_apart() -> None:
     batches = route([event(topics.FAULT_INJECTED, cid=None)], publisher="chaos")
-    assert set(batches) == {"timeline"}
+    assert set(batches) == {"detection", "timeline"}
 
 
 def test_one_batch_per_subscriber_in_publication_order() -> None:

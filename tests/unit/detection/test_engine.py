@@ -299,13 +299,21 @@ def test_executed_strategies_count_as_actions() -> None:
             EventCategory.ADAPTATION, "strategy_executed", source="adaptation", clock=rig.clock, payload=payload
         )
 
-    other = Event.create(EventCategory.CHAOS, "fault_injected", source="chaos", clock=rig.clock, payload={})
+    other = Event.create(
+        EventCategory.ABSORPTION, "degradation_changed", source="absorption", clock=rig.clock, payload={}
+    )
     rig.engine.handle([other, executed({"alert_id": "ALR-elsewhere"}), executed({}), executed({"alert_id": alert_id})])
     rig.engine.handle([executed({"alert_id": alert_id})])  # counted once
     assert rig.engine.alert(alert_id).actioned_at == rig.clock.now()
     fatigue = rig.engine.status()["fatigue"]
     assert (fatigue["alerts_in_window"], fatigue["actioned"], fatigue["alerts_per_action"]) == (1, 1, 1.0)
-    assert DetectionEngine.SUBSCRIBES == (topics.STRATEGY_EXECUTED, topics.BREAKER_OPENED, topics.BREAKER_CLOSED)
+    assert DetectionEngine.SUBSCRIBES == (
+        topics.STRATEGY_EXECUTED,
+        topics.FAULT_INJECTED,
+        topics.FAULT_ROLLED_BACK,
+        topics.BREAKER_OPENED,
+        topics.BREAKER_CLOSED,
+    )
 
 
 def test_fatigue_history_is_reloaded_from_the_store() -> None:

@@ -206,7 +206,9 @@ export default {
             worst
               ? bar(worst.remaining, {
                   caption: `Lowest error budget: ${worst.slo}`,
-                  text: worst.remaining > 0 ? `${pct(worst.remaining)} left` : "exhausted (0% left)",
+                  text:
+                    (worst.remaining > 0 ? `${pct(worst.remaining)} left` : "exhausted (0% left)") +
+                    ` · ${pct(worst.remaining_outside_experiments)} outside experiments`,
                   tone: worst.remaining > 0.5 ? "ok" : worst.remaining > 0.1 ? "warn" : "crit",
                 })
               : emptyState("No SLO has counted any request yet."),

@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+import pytest
+
+from aref.config import DetectionSettings
+from aref.detection.experiments import ExperimentWindows, FaultWindowChange
+from aref.detection.slo import SloDetector
+from aref.errors import InvalidInputError
+from aref.models import HealthSample
+
+T0 = 1_000_000.0
+
+
+def test_a_window_lasts_from_the_first_injection_to_the_grace_after_the_last_rollback() -> None:
+    windows = ExperimentWindows(grace_s=60.0)
+    assert not windows.covers(T0)
+    windows.note(FaultWindowChange("F1", acting=True, at=T0))
+    windows.note(FaultWindowChange("F2", acting=True, at=T0 + 10))
+    windows.note(FaultWindowChange("F1", acting=False, at=T0 + 20))
+    assert windows.covers(T0 + 500)  # F2 still acts
+    windows.note(FaultWindowChange("F2", acting=False, at=T0 + 30))
+    assert (windows.covers(T0 + 89.9), windows.covers(T0 + 90), windows.acting) == (True, False, 0)
+
+
+def test_a_rollback_of_a_fault_it_never_saw_opens_no_grace() -> None:
+    windows = ExperimentWindows(grace_s=60.0)
+    windows.note(FaultWindowChange("F0", acting=False, at=T0))
+    assert not windows.covers(T0 + 1)
+    with pytest.raises(InvalidInputError):
+        ExperimentWindows(grace_s=-1.0)
+
+
+def availability(detector: SloDetector) -> dict[str, object]:
+    (status,) = [s for s in detector.status()["slos"] if s["sli"] == "availability"]
+    return dict(status)
+
+
+def test_burn_during_a_fault_alerts_but_is_kept_apart_from_the_budget_outside_experiments() -> None:
+    detector = SloDetector.from_settings(
+        DetectionSettings(burn_rate_window_scale=0.0625, experiment_grace_seconds=5.0), ["payments"]
+    )
+    for i in range(10):
+        detector.observe(HealthSample("payments", T0 + i, 1000, 0))
+    detector.observe(FaultWindowChange("F1", acting=True, at=T0 + 10))
+    signals = []
+    for i in range(10, 40):
+        signals = detector.observe(HealthSample("payments", T0 + i, 100, 50))
+    assert any(s.firing for s in signals)  # the experiment is detected like any outage
+    detector.observe(FaultWindowChange("F1", acting=False, at=T0 + 40))
+    detector.observe(HealthSample("payments", T0 + 42, 100, 10))  # within the grace: still the experiment's
+    status = availability(detector)
+    assert (status["events"], status["bad_events"]) == (10000 + 3100, 1510)
+    assert (status["experiment_events"], status["experiment_bad_events"]) == (3100, 1510)
+    assert status["budget_remaining"] == 0.0
+    assert status["budget_remaining_outside_experiments"] == 1.0
+
+    detector.observe(HealthSample("payments", T0 + 46, 1000, 5))  # after the grace: an outage's burn
+    status = availability(detector)
+    assert status["experiment_events"] == 3100
+    assert status["budget_remaining_outside_experiments"] == pytest.approx(1 - 5 / (11000 * 0.001))
