@@ -34,7 +34,7 @@ TEST_SETTINGS = {
     "AREF_ADAPTATION_RESTORE_AFTER_SECONDS": "10",
     "AREF_RECOVERY_T0_TARGET_SECONDS": "20",
     "AREF_DETECTION_BURN_RATE_WINDOW_SCALE": "0.005",
-    # experiments run at --time-scale 0.2: an open breaker waits 6 s instead of 30 s before probing
+    # an open breaker waits 6 s instead of 30 s before probing (experiments run at --time-scale 0.5 or 0.2)
     "AREF_ABSORPTION_CIRCUIT_BREAKER_RECOVERY_TIMEOUT": "6",
 }
 

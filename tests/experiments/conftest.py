@@ -1,6 +1,7 @@
 """The experiment suite's fixtures: a steady shop to start from, and each experiment file run once
-per session through ``aref chaos run`` (the matrix judges every run, other tests read the same run
-for what they check, e.g. that payments failed over)."""
+per session through ``aref chaos run``, unforced, at ``TIME_SCALE`` (the matrix asserts every run
+held its hypothesis; other tests read the same run for what they check, e.g. that payments failed
+over)."""
 
 from __future__ import annotations
 
@@ -22,7 +23,10 @@ from chaos.schema import load_experiment
 from tests.integration.helpers import ORDER, api
 from tests.stack import Stack, wait_for
 
-TIME_SCALE = 0.2
+TIME_SCALE = 0.5
+"""The seed's experiments must hold at half their durations or slower (the suite's claim)."""
+SHORT_SCALE = 0.2
+"""For runs whose test is about the live view or the rollback, not the hypothesis."""
 FAST_MS = 1000.0  # the experiments' own p99 bound
 
 
@@ -34,7 +38,8 @@ def steady(stack: Stack) -> None:
     """Five good orders in a row, then (for at most a minute) five fast ones: start from a steady state.
 
     The shop must answer; its latency on this two-core machine after the last experiment is
-    waited for, not required: the runs are forced (``--force``), and the record says so.
+    waited for, not required here: the runner checks the steady state itself and refuses a run
+    that does not start from one (no ``--force``).
     """
     streak: list[bool] = []
     fast: list[bool] = []
@@ -138,7 +143,7 @@ class ExperimentRuns:
         command = aref("chaos", "run", str(path), "--json", "--junit", str(junit), "--time-scale", str(TIME_SCALE))
         with BESIDE.get(path.stem, contextlib.nullcontext)():
             done = subprocess.run(
-                [*command, "--force"],  # a verdict even when the slow machine breaks the steady state first
+                command,  # never forced: the budget gate and the steady state check hold for the suite too
                 capture_output=True,
                 text=True,
                 timeout=budget,
