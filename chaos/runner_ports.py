@@ -99,7 +99,7 @@ per change), ``steady_state``, ``injected`` (the fault view), ``observed``
 @dataclass(frozen=True)
 class RunnerConfig:
     poll_s: float = 1.0
-    budget_floor: float = 0.2  # refuse when the target's remaining error budget is below this
+    budget_floor: float = 0.2  # refuse when the target's budget left outside experiments is below this
     grace_s: float = 30.0  # alerts this long after the fault ended still count as caused by it
     lag_s: float = 3.0  # how late the API may show a fact; a "within" fails only after it
     data_wait_s: float = 30.0  # before the fault: how long to wait for the probes' first answered orders

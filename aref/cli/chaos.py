@@ -88,7 +88,7 @@ def progress_view(console: Console) -> Iterator[Progress]:
     type=float,
     default=RunnerConfig().budget_floor,
     show_default=True,
-    help="Refuse when the target's remaining error budget is below this share.",
+    help="Refuse when the target's error budget left outside earlier experiments is below this share.",
 )
 @click.option(
     "--stand-down-wait",
