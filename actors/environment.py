@@ -131,7 +131,12 @@ class ServeFleet:
         results = await self._broadcast(service, "health")
         by_id = {str(r["replica_id"]): r for r in results if isinstance(r, dict) and r.get("replica_id")}
         return [
-            ReplicaHealth(r, str(by_id[r.replica_id]["status"]), float(by_id[r.replica_id]["recent_error_rate"]))
+            ReplicaHealth(
+                r,
+                str(by_id[r.replica_id]["status"]),
+                float(by_id[r.replica_id]["recent_error_rate"]),
+                bool(by_id[r.replica_id].get("failing", False)),
+            )
             for r in await self.live(service)
             if r.replica_id in by_id
         ]

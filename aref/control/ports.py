@@ -50,9 +50,6 @@ class Replica:
     actor_name: str
 
 
-FAILING_ERROR_RATE = 0.5
-
-
 @dataclass(frozen=True)
 class ReplicaHealth:
     """One live replica's own account of its health (``/health`` of that replica)."""
@@ -60,16 +57,14 @@ class ReplicaHealth:
     replica: Replica
     status: str  # "healthy" or "degraded" (recent error rate >= 50 % or a fault acting on it)
     recent_error_rate: float
+    failing: bool = False
+    """Its requests fail or hang (recent error rate >= 50 %, or an error, timeout or crash fault acting):
+    what a restart may cure. A replica only slow (a latency fault) answers; killing it loses the
+    requests it holds and, when it is the only one, the service."""
 
     @property
     def healthy(self) -> bool:
         return self.status == "healthy"
-
-    @property
-    def failing(self) -> bool:
-        """Degraded and failing most of its recent requests: what a restart can cure. A replica that is
-        only slow (a latency fault, a slow dependency) answers; killing it loses the requests it holds."""
-        return not self.healthy and self.recent_error_rate >= FAILING_ERROR_RATE
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from aref.absorption.degradation import DISABLED_SETS, DegradationTier
 from aref.absorption.shared_breaker import BreakerDecision
 from aref.errors import InvalidInputError, StoreError
 from aref.records import from_record, to_record
-from chaos.faults import FaultBoard
+from chaos.faults import FaultBoard, FaultType
 
 
 def _version(payload: Mapping[str, Any], field: str) -> int:
@@ -115,6 +115,14 @@ class ControlCache:
 
     def live_faults(self, service: str, now: float) -> int:
         return sum(1 for f in self.board.faults if f.spec.service == service and f.live(now))
+
+    def failing_faults(self, service: str, now: float) -> int:
+        """Live faults that make requests fail or hang (every kind but latency: that one only slows)."""
+        return sum(
+            1
+            for f in self.board.faults
+            if f.spec.service == service and f.live(now) and f.spec.fault_type is not FaultType.LATENCY
+        )
 
     def snapshot(self) -> dict[str, Any]:
         return {

@@ -92,8 +92,8 @@ class SimulatedFleet:
     async def health(self, service: str) -> list[ReplicaHealth]:
         faults = self.board(service).faults
         status = "degraded" if faults else "healthy"
-        failing = max((f.spec.rate for f in faults if f.spec.fault_type is not FaultType.LATENCY), default=0.0)
-        return [ReplicaHealth(r, status, failing) for r in await self.live(service)]
+        failing = [f.spec.rate for f in faults if f.spec.fault_type is not FaultType.LATENCY]
+        return [ReplicaHealth(r, status, max(failing, default=0.0), bool(failing)) for r in await self.live(service)]
 
     # -- reads ---------------------------------------------------------------------------------
 

@@ -10,8 +10,8 @@ Every action acts through a port and then measures its effect (the ``check`` of 
   ``restore_flags`` (the flags this recovery changed, set back); ``shift_traffic`` (explicit
   ``weights``, or off the primary route onto the others); ``scale`` (``replicas`` or ``delta``, then waits
   until that many run). Each read back from adaptation's control state or replica counts.
-- ``adaptation.restart_unhealthy``: the replicas that report themselves unhealthy and fail most
-  requests (``ReplicaHealth.failing``; one only slow is left serving) are killed one at a time,
+- ``adaptation.restart_unhealthy``: the replicas that report their requests failing or hanging
+  (``ReplicaHealth.failing``; one only slow is left serving) are killed one at a time,
   each time waiting until Serve's replacement serves (the killed id gone, the count back); the
   check lists the replica ids before and after.
 - ``absorption.set_degradation``: pins the service's degradation tier to ``level`` unless it is

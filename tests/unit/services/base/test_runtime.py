@@ -134,6 +134,14 @@ def test_apply_faults_is_versioned_and_reports_the_replica(clock: FakeClock) -> 
     assert rt.health()["active_faults"] == 1
 
 
+@pytest.mark.parametrize(("fault_type", "failing"), [("latency", False), ("error", True), ("timeout", True)])
+def test_a_replica_only_slowed_is_degraded_but_not_failing(clock: FakeClock, fault_type: str, failing: bool) -> None:
+    rt = runtime(FakeLink(), clock)
+    assert (rt.health()["status"], rt.health()["failing"]) == ("healthy", False)
+    rt.apply_faults(fault_board(1, fault_type).to_dict())
+    assert (rt.health()["status"], rt.health()["failing"]) == ("degraded", failing)
+
+
 def test_whoami_names_the_replica_actor(clock: FakeClock) -> None:
     assert runtime(FakeLink(), clock).whoami() == {
         "replica_id": "gateway#gateway#r1",
