@@ -33,6 +33,8 @@ TEST_SETTINGS = {
     "AREF_ADAPTATION_ADAPTATION_WINDOW_SECONDS": "8",
     "AREF_ADAPTATION_RESTORE_AFTER_SECONDS": "10",
     "AREF_RECOVERY_T0_TARGET_SECONDS": "20",
+    # an incident left with burn alerts only resolves after 20 s of calm (not 60): breakers probe every 6 s
+    "AREF_RECOVERY_BURN_ONLY_HOLD_SECONDS": "20",
     "AREF_DETECTION_BURN_RATE_WINDOW_SCALE": "0.005",
     # an open breaker waits 6 s instead of 30 s before probing (experiments run at --time-scale 0.5 or 0.2)
     "AREF_ABSORPTION_CIRCUIT_BREAKER_RECOVERY_TIMEOUT": "6",
