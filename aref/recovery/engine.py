@@ -347,21 +347,7 @@ class RecoveryEngine:
         self._recent.append(done)
         self._recovered += 1
         self._persist(done, rec)
-        self._emit(
-            done,
-            RECOVERY_RESOLVED,
-            Severity.INFO,
-            {
-                "incident": to_record(incident),
-                "tier": done.tier.name,
-                "reason": reason,
-                "duration_seconds": now - done.started_at,
-                "tiers": [entry.tier.name for entry in done.tiers],
-                "runbooks": [run.runbook.name for run in done.runs],
-                "dry_run": self._dry_run or done.dry_run,
-                "drill": done.drill is not None,
-            },
-        )
+        self._emit(done, RECOVERY_RESOLVED, Severity.INFO, done.resolution(reason, self._dry_run))
         return done
 
     # -- bookkeeping ----------------------------------------------------------------------

@@ -14,8 +14,10 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from aref.models import Incident, RecoveryTier
+from aref.records import to_record
 from aref.recovery.drills import DrillPlan
 from aref.recovery.executor import ExecutionStatus, RunbookExecution
 
@@ -86,3 +88,16 @@ class Recovery:
     @property
     def tier_entered_at(self) -> float:
         return self.tiers[-1].entered_at if self.tiers else self.started_at
+
+    def resolution(self, reason: str, dry_run: bool) -> dict[str, Any]:
+        """The ``recovery.recovery_resolved`` payload of this (resolved) recovery."""
+        return {
+            "incident": to_record(self.incident),
+            "tier": self.tier.name,
+            "reason": reason,
+            "duration_seconds": (self.resolved_at or self.started_at) - self.started_at,
+            "tiers": [entry.tier.name for entry in self.tiers],
+            "runbooks": [run.runbook.name for run in self.runs],
+            "dry_run": dry_run or self.dry_run,
+            "drill": self.drill is not None,
+        }

@@ -54,8 +54,7 @@ T = TypeVar("T")
 MAX_PENDING_TELEMETRY = 10
 MAX_PENDING_REPORTS = 500
 APPLIED_REFRESH_S = 10.0  # an unchanged applied state is re-sent this often (absorption forgets a replica after 30 s)
-RECENT = 100
-FAILING_RATE = 0.5  # of the last RECENT requests failed: the replica is failing (a restart may cure it)
+RECENT, FAILING_RATE = 100, 0.5  # half the last 100 requests failed: the replica is failing (a restart may cure it)
 CALLER_GAVE_UP = 499  # recorded for a request cancelled by its caller: slow, not failed by this replica
 NO_FAULTS = FaultBoard()
 DEFAULT_RETRY_AFTER_S = 10
@@ -241,14 +240,12 @@ class ReplicaRuntime:
 
     def health(self) -> dict[str, Any]:
         now = self.clock.now()
-        recent_errors = sum(1 for ok in self._recent if not ok)
-        recent_rate = recent_errors / len(self._recent) if self._recent else 0.0
+        recent_rate = sum(1 for ok in self._recent if not ok) / len(self._recent) if self._recent else 0.0
         live = self.control.live_faults(self.service, now)
-        failing = recent_rate >= FAILING_RATE or self.control.failing_faults(self.service, now) > 0
         return {
             "service": self.service,
             "status": "degraded" if recent_rate >= FAILING_RATE or live else "healthy",
-            "failing": failing,
+            "failing": recent_rate >= FAILING_RATE or self.control.failing_faults(self.service, now) > 0,
             "replica_id": self.identity.replica_id,
             "pid": self.identity.pid,
             "uptime_s": round(now - self.started_at, 3),

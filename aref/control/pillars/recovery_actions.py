@@ -4,26 +4,23 @@ Every action acts through a port and then measures its effect (the ``check`` of 
 
 - ``diagnostics.snapshot``: telemetry, alerts and every service's replica ids, stored with the
   incident's correlation id (collection ``diagnostics``), read back.
-- ``diagnostics.correlate_changes``: the adaptations and recovery control changes of the service
-  in the last hour.
+- ``diagnostics.correlate_changes``: the service's adaptations and recovery control changes in the last hour.
 - ``adaptation.shed_load``: every enabled non-critical flag of the service off; ``set_flag``;
   ``restore_flags`` (the flags this recovery changed, set back); ``shift_traffic`` (explicit
   ``weights``, or off the primary route onto the others); ``scale`` (``replicas`` or ``delta``, then waits
   until that many run). Each read back from adaptation's control state or replica counts.
-- ``adaptation.restart_unhealthy``: the replicas that report their requests failing or hanging
-  (``ReplicaHealth.failing``; one only slow is left serving) are killed one at a time,
-  each time waiting until Serve's replacement serves (the killed id gone, the count back); the
-  check lists the replica ids before and after.
+- ``adaptation.restart_unhealthy``: replicas whose requests fail or hang (``ReplicaHealth.failing``;
+  one only slow is left serving) are killed one at a time, each time waiting until Serve's
+  replacement serves (the killed id gone, the count back); the check lists the ids before and after.
 - ``absorption.set_degradation``: pins the service's degradation tier to ``level`` unless it is
   already at that tier or a more severe one (``full`` lifts recovery's pin), read back from the
   tier absorption pushes to the replicas.
-- ``notify.page``, ``notify.status_page``: one critical message through the notifications
-  service; its answer (a message the service shed or failed is a failed step).
-- ``remediation.rollback_last_change``: the most recent control change recovery made, undone.
-- ``incident.declare``: the incident record, read back from the store.
+- ``notify.page``, ``notify.status_page``: one critical message through notifications; its answer
+  (a message the service shed or failed is a failed step).
+- ``remediation.rollback_last_change``: recovery's newest control change undone; ``incident.declare``:
+  the incident record read back from the store.
 
-Control changes are kept in a ``ChangeJournal`` (``recovery_changes``) for rollback; the verify
-conditions are in ``recovery_checks``.
+Control changes are kept in a ``ChangeJournal`` (``recovery_changes``) for rollback; conditions: ``recovery_checks``.
 """
 
 from __future__ import annotations
@@ -42,8 +39,7 @@ from aref.records import json_ready, to_record
 from aref.recovery.step_kinds import StepContext, StepResult
 from aref.store import Collection, Store
 
-DIAGNOSTICS = "diagnostics"
-CORRELATE_WINDOW_S = 3600.0
+DIAGNOSTICS, CORRELATE_WINDOW_S = "diagnostics", 3600.0  # the snapshots' collection; correlate_changes' look-back
 
 
 def service_of(params: Mapping[str, Any], context: StepContext) -> str:
