@@ -307,13 +307,7 @@ def test_executed_strategies_count_as_actions() -> None:
     assert rig.engine.alert(alert_id).actioned_at == rig.clock.now()
     fatigue = rig.engine.status()["fatigue"]
     assert (fatigue["alerts_in_window"], fatigue["actioned"], fatigue["alerts_per_action"]) == (1, 1, 1.0)
-    assert DetectionEngine.SUBSCRIBES == (
-        topics.STRATEGY_EXECUTED,
-        topics.FAULT_INJECTED,
-        topics.FAULT_ROLLED_BACK,
-        topics.BREAKER_OPENED,
-        topics.BREAKER_CLOSED,
-    )
+    assert {topics.STRATEGY_EXECUTED, topics.BREAKER_OPENED, topics.BREAKER_CLOSED} <= set(DetectionEngine.SUBSCRIBES)
 
 
 def test_fatigue_history_is_reloaded_from_the_store() -> None:

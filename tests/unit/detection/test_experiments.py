@@ -3,10 +3,14 @@ from __future__ import annotations
 import pytest
 
 from aref.config import DetectionSettings
+from aref.detection.engine import DetectionEngine
 from aref.detection.experiments import ExperimentWindows, FaultWindowChange
+from aref.detection.registry import build_detectors
 from aref.detection.slo import SloDetector
 from aref.errors import InvalidInputError
+from aref.events import Event, EventCategory
 from aref.models import HealthSample
+from aref.testing import EventCapture, FakeClock
 
 T0 = 1_000_000.0
 
@@ -58,3 +62,20 @@ def test_burn_during_a_fault_alerts_but_is_kept_apart_from_the_budget_outside_ex
     status = availability(detector)
     assert status["experiment_events"] == 3100
     assert status["budget_remaining_outside_experiments"] == pytest.approx(1 - 5 / (11000 * 0.001))
+
+
+def test_the_engine_opens_and_closes_windows_from_chaos_events() -> None:
+    clock, sink = FakeClock(T0), EventCapture()
+    settings = DetectionSettings(experiment_grace_seconds=0.0)
+    engine = DetectionEngine(settings, clock, sink, detectors=build_detectors(settings, ["payments"], ["slo_burn"]))
+
+    def fault(kind: str) -> Event:
+        return Event.create(EventCategory.CHAOS, kind, source="chaos", clock=clock, payload={"fault_id": "FLT-1"})
+
+    engine.handle([fault("fault_injected")])
+    engine.ingest(HealthSample("payments", clock.now(), 100, 40))
+    engine.handle([fault("fault_rolled_back")])
+    clock.advance(1)
+    engine.ingest(HealthSample("payments", clock.now(), 100, 1))
+    (status,) = [s for s in engine.status()["detectors"]["slo_burn"]["slos"] if s["sli"] == "availability"]
+    assert (status["bad_events"], status["experiment_bad_events"], status["experiment_events"]) == (41, 40, 100)
