@@ -96,8 +96,9 @@ class DetectionSettings(BaseSettings):
         60.0,
         ge=0,
         description="requests seen while a deliberate chaos fault acts, and this long after the last one is "
-        "rolled back, are experiment traffic: their burn is counted apart from the budget an experiment's gate "
-        "reads, so experiments can run back to back while an outage's burn still blocks them",
+        "rolled back, are experiment traffic: their burn is counted apart, out of the burn-rate alerts and of "
+        "the budget an experiment's gate reads, so experiments can run back to back while an outage's burn "
+        "still pages and blocks them",
     )
     burn_rate_window_scale: float = Field(
         1.0, gt=0, description="multiplies every burn-rate window; <1 lets a simulation run them in seconds"

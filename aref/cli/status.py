@@ -52,8 +52,8 @@ def maturity(profile: str | None, as_json: bool) -> None:
 def headline(pillar: str, view: Mapping[str, Any]) -> str:
     """One line on what a pillar's status view says."""
     if pillar == "detection":
-        counts = view["alert_counts"]
-        return f"{counts.get('open', 0)} open alerts from {len(view['detectors'])} detectors"
+        opened = view["alert_counts"].get("open", 0)
+        return f"{opened} open alert{'' if opened == 1 else 's'} from {len(view['detectors'])} detectors"
     if pillar == "absorption":
         states = [b["state"] for b in view["breakers"].values()]
         opened = sum(1 for state in states if state != "closed")

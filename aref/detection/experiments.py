@@ -4,10 +4,10 @@ Chaos announces every fault it injects and rolls back (``chaos.fault_injected`` 
 ``chaos.fault_rolled_back``). From an injection until ``grace_s`` after the last active fault is
 rolled back, every request of every service counts as experiment traffic: a fault on payments
 fails orders at the gateway too, and a slow service stays slow for a while after its fault ends.
-The SLO trackers keep that traffic's burn apart (``SloTracker.budget_outside_experiments``) so
-experiments can run back to back, while burn outside these windows is an outage's and still
-blocks the next experiment. Nothing is remembered across a restart: after one, a fault still
-acting counts as an outage until its rollback.
+The SLO trackers keep that traffic's burn apart (``SloTracker.budget_outside_experiments``) and
+out of their burn-rate alerts, so experiments can run back to back, while burn outside these
+windows is an outage's: it pages and still blocks the next experiment. Nothing is remembered
+across a restart: after one, a fault still acting counts as an outage until its rollback.
 """
 
 from __future__ import annotations

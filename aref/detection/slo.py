@@ -11,9 +11,13 @@ Each service has an availability SLO (good events: requests answered without err
 latency SLO (good events: requests of the sample's latency histogram answered within
 ``latency_target_ms``), alerting alike. A firing signal carries the SLO's ``budget_consumed``.
 
-Requests seen while a deliberate fault acts (``aref.detection.experiments``) burn and alert like
-any other, and are also counted apart: ``budget_outside_experiments`` is the budget without them,
-what an experiment's budget gate reads.
+Requests seen while a deliberate fault acts (``aref.detection.experiments``) count in the SLO's
+budget and availability, and apart (``experiment_events``); the burn-rate policies judge only the
+others, and a firing signal's ``budget_consumed`` is ``budget_outside_experiments``. A deliberate
+fault is for the other detectors to see: its burn pages nobody, freezes no feature and spends
+nothing an experiment's budget gate reads, while an outage's burn does all three. (Judged on every
+request, a page's 1 h / 5 min windows kept firing for minutes after each experiment and froze the
+gateway's receipts through the next one.)
 """
 
 from __future__ import annotations
@@ -144,8 +148,9 @@ class SloTracker:
         self.records = 0
 
     def record(self, at: float, good: int, total: int, *, experiment: bool = False) -> None:
-        """Count events; ``experiment`` ones (a deliberate fault was acting) are also kept apart."""
-        for series in (*self._series, self._budget, *((self._experiments,) if experiment else ())):
+        """Count events; ``experiment`` ones (a deliberate fault was acting) go to the budget and apart,
+        never to the burn-rate windows."""
+        for series in (self._budget, self._experiments) if experiment else (*self._series, self._budget):
             series.add(at, good, total)
         self.records += 1
 
@@ -314,7 +319,7 @@ class SloDetector:
                 "slo": slo.name,
                 "policy": top.policy.name,
                 "short_burn": top.short_burn,
-                "budget_consumed": tracker.budget(now).consumed,
+                "budget_consumed": tracker.budget_outside_experiments(now).consumed,
             },
         )
 

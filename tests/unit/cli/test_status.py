@@ -21,7 +21,7 @@ def test_status_shows_crs_alerts_recoveries_chaos_and_levels(harness: Harness, p
     out = result.output
     assert f"CRS {data['crs']:.2f} / 5 ({data['crs_percent']:.0f}%) under the balanced profile" in out
     counts = data["alerts"]
-    assert f"alerts {counts['open']} open ({counts['firing']} firing, 0 acknowledged; critical 1, emergency 1)" in out
+    assert f"alerts {counts['open']} open ({counts['firing']} firing, 0 acknowledged; emergency 1)" in out
     assert f"recoveries {data['active_recoveries']} active" in out
     assert "chaos 1 active faults (services: payments)" in out
     assert "runtime SIMULATED in this process: a simulated fleet and shop stand in for Serve" in out
@@ -42,7 +42,7 @@ def test_pillars_lists_levels_with_what_each_pillar_is_doing(harness: Harness, p
         "detection",
         f"L{levels['detection']['level']}",
         levels["detection"]["label"],
-        "2 open alerts from 5 detectors",
+        "1 open alert from 5 detectors",  # the fault's burn pages nobody: the threshold alert alone
     ]
     assert row(out, "recovery")[3] == "1 active, 0 recovered, 3 runbooks"
     assert row(out, "absorption")[3].endswith("degraded: payments (emergency)")

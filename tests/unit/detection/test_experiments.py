@@ -39,17 +39,15 @@ def availability(detector: SloDetector) -> dict[str, object]:
     return dict(status)
 
 
-def test_burn_during_a_fault_alerts_but_is_kept_apart_from_the_budget_outside_experiments() -> None:
+def test_burn_during_a_fault_is_kept_apart_and_pages_nobody_while_an_outage_burn_does() -> None:
     detector = SloDetector.from_settings(
         DetectionSettings(burn_rate_window_scale=0.0625, experiment_grace_seconds=5.0), ["payments"]
     )
     for i in range(10):
         detector.observe(HealthSample("payments", T0 + i, 1000, 0))
     detector.observe(FaultWindowChange("F1", acting=True, at=T0 + 10))
-    signals = []
-    for i in range(10, 40):
-        signals = detector.observe(HealthSample("payments", T0 + i, 100, 50))
-    assert any(s.firing for s in signals)  # the experiment is detected like any outage
+    during = [s for i in range(10, 40) for s in detector.observe(HealthSample("payments", T0 + i, 100, 50))]
+    assert not any(s.firing for s in during)  # the other detectors see the fault; its burn pages nobody
     detector.observe(FaultWindowChange("F1", acting=False, at=T0 + 40))
     detector.observe(HealthSample("payments", T0 + 42, 100, 10))  # within the grace: still the experiment's
     status = availability(detector)
@@ -58,10 +56,12 @@ def test_burn_during_a_fault_alerts_but_is_kept_apart_from_the_budget_outside_ex
     assert status["budget_remaining"] == 0.0
     assert status["budget_remaining_outside_experiments"] == 1.0
 
-    detector.observe(HealthSample("payments", T0 + 46, 1000, 5))  # after the grace: an outage's burn
-    status = availability(detector)
-    assert status["experiment_events"] == 3100
-    assert status["budget_remaining_outside_experiments"] == pytest.approx(1 - 5 / (11000 * 0.001))
+    after = [s for i in range(46, 76) for s in detector.observe(HealthSample("payments", T0 + i, 100, 50))]
+    firing = [s for s in after if s.firing]
+    assert firing  # the same burn outside a fault is an outage's: it pages
+    assert firing[-1].details["budget_consumed"] == pytest.approx(1500 / (13000 * 0.001))
+    assert availability(detector)["experiment_events"] == 3100
+    assert availability(detector)["budget_remaining_outside_experiments"] == 0.0
 
 
 def test_the_engine_opens_and_closes_windows_from_chaos_events() -> None:
