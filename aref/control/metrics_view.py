@@ -65,8 +65,8 @@ def error_budgets(slos: Sequence[Mapping[str, Any]]) -> list[ErrorBudgetView]:
             "bad_events": slo["bad_events"],
             "consumed": json_ready(slo["budget_consumed"]),
             "remaining": slo["budget_remaining"],
-            "experiment_bad_events": int(slo.get("experiment_bad_events", 0)),
-            "remaining_outside_experiments": slo.get("budget_remaining_outside_experiments", slo["budget_remaining"]),
+            "experiment_bad_events": slo["experiment_bad_events"],
+            "remaining_outside_experiments": slo["budget_remaining_outside_experiments"],
         }
         for slo in slos
     ]

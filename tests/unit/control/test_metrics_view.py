@@ -21,6 +21,8 @@ def slo(service: str, events: int, bad: int, consumed: float, sli: str = "availa
         "bad_events": bad,
         "budget_consumed": consumed,
         "budget_remaining": max(0.0, 1 - consumed),
+        "experiment_bad_events": 0,
+        "budget_remaining_outside_experiments": max(0.0, 1 - consumed),
     }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from aref.config import RecoverySettings
 from aref.events import Severity
 from aref.topics import RECOVERY_RESOLVED
-from tests.unit.recovery.test_engine import Rig
+from tests.unit.recovery.rig import Rig
 
 
 def test_a_budget_burn_alert_holds_the_incident_only_until_the_other_detectors_were_calm_for_the_hold() -> None:

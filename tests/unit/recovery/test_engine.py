@@ -1,103 +1,31 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
-from typing import Any
 
 import pytest
 
 from aref.config import RecoverySettings
 from aref.errors import InvalidInputError, NotFoundError
-from aref.events import Event, EventCategory, Severity
+from aref.events import Severity
 from aref.models import Incident, IncidentStatus, RecoveryTier
 from aref.records import from_record
 from aref.recovery.defaults import default_runbooks
 from aref.recovery.engine import RecoveryEngine
-from aref.recovery.runbook import Runbook
 from aref.recovery.step_kinds import StepResult
 from aref.store import Collection
 from aref.testing import EventCapture, FakeClock, MemoryStore
 from aref.topics import (
-    ALERT_FIRED,
     ESCALATE_TO_RECOVERY,
     RECOVERY_RESOLVED,
     RECOVERY_STARTED,
     RUNBOOK_STEP_COMPLETED,
     TIER_ESCALATED,
 )
-from tests.unit.recovery.fakes import ScriptedRunner, ScriptedVerifier, runbook, step
+from tests.unit.recovery.fakes import ScriptedRunner, runbook, step
+from tests.unit.recovery.rig import Rig, T
 
-T = 1_700_000_000.0
 T0_ACTIONS = [s.action for s in default_runbooks()[0].steps]
 T1_ACTIONS = [s.action for s in default_runbooks()[1].steps]
-
-
-class Rig:
-    def __init__(
-        self,
-        runbooks: Iterable[Runbook] | None = None,
-        store: MemoryStore | None = None,
-        runner: ScriptedRunner | None = None,
-        clock: FakeClock | None = None,
-    ) -> None:
-        self.clock = clock or FakeClock(T)
-        self.sink = EventCapture()
-        self.store = store
-        self.runner = runner or ScriptedRunner()
-        self.verifier = ScriptedVerifier()
-        self.engine = RecoveryEngine(
-            RecoverySettings(),
-            self.clock,
-            self.sink,
-            store,
-            runbooks=runbooks,
-            action_runner=self.runner,
-            verifier=self.verifier,
-        )
-
-    def event(
-        self, topic: str, payload: dict[str, Any], *, severity: Severity = Severity.INFO, cid: str | None = "COR-1"
-    ) -> Event:
-        category, kind = topic.split(".")
-        return Event.create(
-            EventCategory(category),
-            kind,
-            source="test",
-            clock=self.clock,
-            severity=severity,
-            payload=payload,
-            correlation_id=cid,
-        )
-
-    def fire(
-        self,
-        alert_id: str = "A1",
-        severity: Severity = Severity.EMERGENCY,
-        cid: str = "COR-1",
-        detector: str = "threshold",
-    ) -> None:
-        payload = {
-            "alert_id": alert_id,
-            "service": "payments",
-            "detector": detector,
-            "metric": "error_rate",
-            "severity": severity.value,
-            "onset_at": self.clock.now() - 30,
-            "fired_at": self.clock.now(),
-        }
-        self.engine.handle([self.event(ALERT_FIRED, payload, severity=severity, cid=cid)])
-
-    def resolve_alert(self, alert_id: str = "A1", cid: str = "COR-1") -> None:
-        self.engine.handle(
-            [self.event("detection.alert_resolved", {"alert_id": alert_id, "service": "payments"}, cid=cid)]
-        )
-
-    def escalate(self, cid: str = "COR-1", service: str = "orders") -> None:
-        payload = {"service": service, "alert_id": "A9", "reason": "adaptation window passed"}
-        self.engine.handle([self.event(ESCALATE_TO_RECOVERY, payload, severity=Severity.CRITICAL, cid=cid)])
-
-    def tiers(self) -> list[str]:
-        return [rec["tier"] for rec in self.engine.status()["active"]]
 
 
 def test_an_emergency_alert_starts_recovery_at_t0_and_runs_the_t0_runbook() -> None:
