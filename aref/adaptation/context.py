@@ -1,8 +1,8 @@
 """Step 3 of the decision tree (blast radius) and the context every strategy decides on.
 
 ``DecisionContext`` is a frozen snapshot: the assessed signal, its classification, the affected
-scope and the adaptable state of each service in that scope. Strategies read only this, so they
-stay pure and testable without any manager.
+scope, the services alerting on live traffic and the adaptable state of each service in that
+scope. Strategies read only this, so they stay pure and testable without any manager.
 """
 
 from __future__ import annotations
@@ -72,6 +72,12 @@ class DecisionContext:
     scope: Scope
     states: Mapping[str, ServiceState]
     now: float
+    alerting: frozenset[str] = frozenset()
+
+    @property
+    def alerting_dependents(self) -> tuple[str, ...]:
+        """The callers in scope with an open alert of their own: the breach has already spread to them."""
+        return tuple(s for s in self.scope.dependents if s in self.alerting)
 
     @property
     def anomaly_class(self) -> AnomalyClass:

@@ -22,6 +22,7 @@ from aref.adaptation.scaling import ScalingPolicy
 from aref.adaptation.traffic import TrafficShifter
 from aref.adaptation.window import AdaptationWindow
 from aref.clock import Clock
+from aref.config import AdaptationSettings
 
 
 class Controls:
@@ -42,6 +43,32 @@ class Controls:
         self.autoscaler = Autoscaler(services, policy, placement=placement)
         self.version = 0
         self._key = self._fingerprint()
+
+    @classmethod
+    def from_settings(cls, services: Sequence[str], clock: Clock, settings: AdaptationSettings) -> Controls:
+        """The knobs as the settings configure them: scaling policy, placement, budget trigger, autoscale."""
+        policy = ScalingPolicy(
+            min_replicas=settings.min_replicas,
+            max_replicas=settings.max_replicas,
+            cooldown_seconds=settings.scale_cooldown_seconds,
+            latency_target_ms=settings.scale_latency_target_ms,
+            error_rate_target=settings.scale_error_rate_target,
+            target_ongoing=settings.scale_target_ongoing,
+            tolerance=settings.scale_tolerance,
+            up_stabilization_seconds=settings.scale_up_stabilization_seconds,
+            down_stabilization_seconds=settings.scale_down_stabilization_seconds,
+            effect_ticks=settings.scale_effect_ticks,
+        )
+        placement = Placement(
+            replica_memory_mb=settings.scale_replica_memory_mb,
+            memory_reserve_mb=settings.scale_memory_reserve_mb,
+            max_cpu_busy=settings.scale_max_node_cpu,
+        )
+        controls = cls(
+            services, clock, policy, budget_trigger=settings.feature_flag_error_budget_trigger, placement=placement
+        )
+        controls.autoscaler.set_enabled(settings.autoscale)
+        return controls
 
     def state_of(self, service: str) -> ServiceState:
         if service not in self.traffic.services:

@@ -2,7 +2,8 @@
 
 1. assess the signal (what breached, by how much, how severe);
 2. classify the anomaly (transient / persistent / escalating, ``classify.py``);
-3. determine the blast radius (the service and all its callers, ``context.blast_radius``);
+3. determine the blast radius (the service and all its callers, ``context.blast_radius``) and
+   which of those callers already alert on live traffic (``alerting``);
 4. list the candidate strategies (every registered strategy whose ``applies`` is true);
 5. pick the least-impact candidate (lowest ``impact``; ties keep registration order);
 6. produce a frozen ``Decision`` with the planned actions and a rationale naming each step.
@@ -56,6 +57,10 @@ class Decision:
         return [a.describe() for a in self.actions]
 
 
+def spread(alerting_dependents: Sequence[str]) -> str:
+    return f", alerting too: {', '.join(alerting_dependents)}" if alerting_dependents else ""
+
+
 class DecisionTree:
     def __init__(
         self,
@@ -83,6 +88,7 @@ class DecisionTree:
         chain: Sequence[AlertEntry],
         state_of: Callable[[str], ServiceState],
         now: float,
+        alerting: frozenset[str] = frozenset(),
     ) -> Decision:
         assessment = signal.describe()
         classification = self.classifier.classify(signal, chain, now)
@@ -93,6 +99,7 @@ class DecisionTree:
             scope=scope,
             states={member: state_of(member) for member in scope.members},
             now=now,
+            alerting=alerting,
         )
         candidates = [s for s in self.strategies if s.applies(ctx)]
         chosen: Strategy = candidates[0] if candidates else self._fallback
@@ -101,7 +108,7 @@ class DecisionTree:
         rationale = (
             f"1 assess: {assessment}; "
             f"2 classify: {classification.anomaly_class.value} ({classification.reason}); "
-            f"3 {scope.describe()}; "
+            f"3 {scope.describe()}{spread(ctx.alerting_dependents)}; "
             f"4 candidates: {listed}; "
             f"5 chose {chosen.name}: {chosen.purpose}"
         )

@@ -5,7 +5,8 @@ flags, traffic and replicas (one event per effect, then one ``adaptation.strateg
 and opens an adaptation window. An emergency or escalating anomaly escalates at once; a window
 that reaches its deadline unresolved publishes ``adaptation.escalate_to_recovery`` exactly once;
 ``detection.alert_resolved`` closes it as mitigated. A transient anomaly still open after the
-classifier's persistence threshold is re-decided once. An opened breaker on an edge ``X->dep``
+classifier's persistence threshold is re-decided once, and so is one only watched (``observe``)
+once a caller of its service alerts too: the breach has spread. An opened breaker on an edge ``X->dep``
 fails ``dep`` over to its backup route; when all breakers into ``dep`` close, that shift is undone.
 An alert reporting an SLO's error budget spent past ``feature_flag_error_budget_trigger`` switches
 off the service's non-critical flags until the budget is back under it (``aref.adaptation.budget``).
@@ -25,8 +26,9 @@ from typing import Any, ClassVar
 from aref import topics
 from aref.adaptation import journal
 from aref.adaptation.budget import BudgetChange
-from aref.adaptation.capacity import ClusterCapacity, Placement
+from aref.adaptation.capacity import ClusterCapacity
 from aref.adaptation.classify import AnomalyClassifier
+from aref.adaptation.context import blast_radius
 from aref.adaptation.controls import Controls
 from aref.adaptation.decision_tree import Decision, DecisionTree
 from aref.adaptation.effect import Verdict
@@ -37,16 +39,16 @@ from aref.adaptation.history import AlertHistory
 from aref.adaptation.journal import Journal
 from aref.adaptation.persistence import SnapshotStore
 from aref.adaptation.relief import ShedRelief
-from aref.adaptation.scaling import LoadSignals, ScalingPolicy
+from aref.adaptation.scaling import LoadSignals
 from aref.adaptation.signals import AlertSignal, BreakerSignal, Resolution
-from aref.adaptation.strategies import DEFAULT_STRATEGIES, Strategy
+from aref.adaptation.strategies import DEFAULT_STRATEGIES, Observe, Strategy
 from aref.adaptation.traffic import TrafficChange
 from aref.adaptation.window import AdaptationWindow, WindowTracker
 from aref.clock import Clock
 from aref.config import AdaptationSettings
 from aref.errors import InvalidInputError
 from aref.events import Event, EventSink
-from aref.models import AnomalyClass
+from aref.models import AnomalyClass, DetectionClass
 from aref.records import to_record
 from aref.store.protocol import Store
 from aref.topology import DEMO_TOPOLOGY, SERVICES, DependencyGraph
@@ -77,31 +79,7 @@ class AdaptationEngine:
     ) -> None:
         self.settings = settings
         self._clock = clock
-        policy = ScalingPolicy(
-            min_replicas=settings.min_replicas,
-            max_replicas=settings.max_replicas,
-            cooldown_seconds=settings.scale_cooldown_seconds,
-            latency_target_ms=settings.scale_latency_target_ms,
-            error_rate_target=settings.scale_error_rate_target,
-            target_ongoing=settings.scale_target_ongoing,
-            tolerance=settings.scale_tolerance,
-            up_stabilization_seconds=settings.scale_up_stabilization_seconds,
-            down_stabilization_seconds=settings.scale_down_stabilization_seconds,
-            effect_ticks=settings.scale_effect_ticks,
-        )
-        placement = Placement(
-            replica_memory_mb=settings.scale_replica_memory_mb,
-            memory_reserve_mb=settings.scale_memory_reserve_mb,
-            max_cpu_busy=settings.scale_max_node_cpu,
-        )
-        self.controls = Controls(
-            services,
-            clock,
-            policy,
-            budget_trigger=settings.feature_flag_error_budget_trigger,
-            placement=placement,
-        )
-        self.controls.autoscaler.set_enabled(settings.autoscale)
+        self.controls = Controls.from_settings(services, clock, settings)
         self.flags = self.controls.flags
         self.traffic = self.controls.traffic
         self.failover = self.controls.failover
@@ -284,6 +262,7 @@ class AdaptationEngine:
         )
         if decision.escalates:
             self._escalate_now(window, decision, now)
+        self._spread_to(signal.service, now)
 
     def _on_alert_resolved(self, event: Event) -> None:
         resolution = Resolution.from_event(event)
@@ -320,7 +299,7 @@ class AdaptationEngine:
 
     def _decide(self, signal: AlertSignal, now: float) -> Decision:
         chain = self.history.chain(signal.service, signal.metric, now)
-        return self.tree.decide(signal, chain, self.controls.state_of, now)
+        return self.tree.decide(signal, chain, self.controls.state_of, now, self.history.alerting_services())
 
     def _act(self, decision: Decision, correlation_id: str | None, trigger: str) -> None:
         reason = f"{decision.strategy} for alert {decision.alert_id}"
@@ -332,12 +311,25 @@ class AdaptationEngine:
     def _reassess(self, window: AdaptationWindow, now: float) -> None:
         """Re-decide a transient anomaly once it has lasted long enough to count as persistent."""
         signal = self.history.get(window.alert_id)
-        if window.reassessed or window.anomaly_class != AnomalyClass.TRANSIENT or signal is None:
-            return
-        if now - signal.onset_at < self.tree.classifier.persistent_after_seconds:
+        persistent_after = self.tree.classifier.persistent_after_seconds
+        if window.anomaly_class == AnomalyClass.TRANSIENT and signal and now - signal.onset_at >= persistent_after:
+            self._redecide(window, now, "reassessment")
+
+    def _spread_to(self, caller: str, now: float) -> None:
+        """Re-decide every live breach adaptation only watches whose blast radius holds ``caller``."""
+        for window in self.windows.active():
+            signal = self.history.get(window.alert_id)
+            watched = window.strategy == Observe.name and signal and signal.detection_class != DetectionClass.SLO_BURN
+            if watched and caller in blast_radius(self.tree.graph, window.service).dependents:
+                self._redecide(window, now, "spread")
+
+    def _redecide(self, window: AdaptationWindow, now: float, trigger: str) -> None:
+        """Decide an open window's alert again, once: its breach persisted or spread to a caller."""
+        signal = self.history.get(window.alert_id)
+        if window.reassessed or signal is None:
             return
         decision = self._decide(signal, now)
-        self._act(decision, window.correlation_id, "reassessment")
+        self._act(decision, window.correlation_id, trigger)
         self.windows.update(
             dataclasses.replace(
                 window, strategy=decision.strategy, anomaly_class=decision.anomaly_class, reassessed=True

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from aref.adaptation.signals import AlertSignal
 from aref.errors import InvalidInputError
+from aref.models import DetectionClass
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,14 @@ class AlertHistory:
     def open_services(self) -> set[str]:
         """Services with an alert that has not resolved."""
         return {e.signal.service for e in self._entries.values() if e.resolved_at is None}
+
+    def alerting_services(self) -> frozenset[str]:
+        """Services with an open alert judged on live traffic (an SLO burn ticket is not one)."""
+        return frozenset(
+            e.signal.service
+            for e in self._entries.values()
+            if e.resolved_at is None and e.signal.detection_class != DetectionClass.SLO_BURN
+        )
 
     def is_open(self, alert_id: str) -> bool:
         entry = self._entries.get(alert_id)

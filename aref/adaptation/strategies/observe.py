@@ -1,5 +1,8 @@
 """Impact 0: watch a short, non-critical breach, or a slow SLO burn (a ticket), without touching anything.
 
+A breach its callers already alert on has spread beyond its service: it is not one to watch
+(``DecisionContext.alerting_dependents``), even while it is short and mild.
+
 A warning-level ``slo_burn`` alert is the workbook's ticket: the budget burns slowly over hours,
 which is for a human to look at, not for switching features off across the blast radius. What
 spending the budget does to flags is the error-budget policy's (``aref.adaptation.budget``).
@@ -26,6 +29,7 @@ class Observe:
         return (
             ctx.mitigable
             and (ctx.anomaly_class == AnomalyClass.TRANSIENT or ticket)
+            and (ticket or not ctx.alerting_dependents)
             and ctx.signal.severity.rank <= Severity.WARNING.rank
         )
 

@@ -14,7 +14,7 @@ from aref.errors import InvalidInputError
 from aref.events import Severity
 from aref.models import AnomalyClass
 
-from .factories import T0, signal, state
+from .factories import T0, optional_flags, signal, state
 
 
 def states(service: str) -> ServiceState:
@@ -51,6 +51,16 @@ def test_a_mild_transient_breach_is_observed() -> None:
     sig = signal(severity="warning", value=0.06, threshold=0.05)
     decision = DecisionTree().decide(sig, [AlertEntry(sig)], states, T0)
     assert (decision.strategy, decision.actions) == ("observe", ())
+
+
+def test_a_mild_transient_breach_its_callers_alert_on_too_is_shed_not_observed() -> None:
+    sig = signal(service="notifications", metric="latency_p99", severity="warning", value=1000, threshold=300)
+    quiet = DecisionTree().decide(sig, [AlertEntry(sig)], states, T0, alerting=frozenset({"notifications"}))
+    spread = DecisionTree().decide(sig, [AlertEntry(sig)], states, T0, alerting=frozenset({"gateway"}))
+    assert quiet.strategy == "observe"
+    assert (spread.strategy, spread.anomaly_class) == ("shed_load", AnomalyClass.TRANSIENT)
+    assert spread.actions == tuple(SetFlag(f, False) for f in optional_flags("notifications"))
+    assert "3 scope notifications + 1 dependents (gateway), alerting too: gateway;" in spread.rationale
 
 
 def test_an_emergency_goes_straight_to_recovery() -> None:

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from aref.adaptation.history import AlertHistory
 from aref.errors import InvalidInputError
+from aref.models import DetectionClass
 
 from .factories import T0, signal
 
@@ -50,6 +53,19 @@ def test_chain_drops_resolved_alerts_older_than_the_window_but_keeps_open_ones()
     history.prune(now)
     assert len(history) == 1
     assert "old-resolved" not in history
+
+
+def test_alerting_services_are_those_with_an_open_alert_on_live_traffic() -> None:
+    history = AlertHistory()
+    history.record(signal(alert_id="A1", service="payments"))
+    history.record(signal(alert_id="A2", service="orders"))
+    history.record(
+        dataclasses.replace(signal(alert_id="A3", service="gateway"), detection_class=DetectionClass.SLO_BURN)
+    )
+    assert history.alerting_services() == {"payments", "orders"}
+    history.resolve("A2", T0 + 5)
+    assert history.alerting_services() == {"payments"}
+    assert history.open_services() == {"payments", "gateway"}
 
 
 def test_history_is_bounded_oldest_first() -> None:

@@ -4,6 +4,7 @@ import dataclasses
 
 import pytest
 
+from aref.adaptation.context import Scope
 from aref.adaptation.strategies import DEFAULT_STRATEGIES, DegradeScope, Observe
 from aref.models import AnomalyClass, DetectionClass
 
@@ -44,3 +45,17 @@ def test_the_tree_sheds_nothing_across_the_blast_radius_for_a_ticket() -> None:
     assert DegradeScope().applies(burn)  # the strategy it would otherwise take
     chosen = min((s for s in DEFAULT_STRATEGIES if s.applies(burn)), key=lambda s: s.impact)
     assert (chosen.name, chosen.plan(burn)) == ("observe", ())
+
+
+def test_a_breach_a_caller_alerts_on_too_is_not_watched_but_a_ticket_still_is() -> None:
+    scope = Scope("notifications", dependents=("gateway",))
+    ctx = context(AnomalyClass.TRANSIENT, scope=scope, severity="warning", service="notifications")
+    spread = dataclasses.replace(ctx, alerting=frozenset({"gateway", "notifications"}))
+    elsewhere = dataclasses.replace(ctx, alerting=frozenset({"notifications", "payments"}))
+    ticket = dataclasses.replace(
+        spread, signal=dataclasses.replace(ctx.signal, detection_class=DetectionClass.SLO_BURN)
+    )
+    assert spread.alerting_dependents == ("gateway",)
+    assert (Observe().applies(ctx), Observe().applies(elsewhere)) == (True, True)
+    assert Observe().applies(spread) is False
+    assert Observe().applies(ticket) is True
