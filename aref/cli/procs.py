@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from aref.cli.listeners import Listener, listener_on
+
 RUN_TIMEOUT_S = 180.0
 
 
@@ -50,6 +52,10 @@ class ProcessRunner(Protocol):
 
     def terminate(self, pid: int) -> None:
         """Send SIGTERM to ``pid``."""
+        ...
+
+    def listener(self, port: int) -> Listener | None:
+        """The process listening on local TCP ``port``; None when the port is free."""
         ...
 
 
@@ -98,3 +104,6 @@ class SubprocessRunner:
     def terminate(self, pid: int) -> None:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGTERM)
+
+    def listener(self, port: int) -> Listener | None:
+        return listener_on(port)

@@ -1,9 +1,13 @@
 """``aref up`` and ``aref down``: start and stop the local stack exactly as the README does.
 
-``up``: ``ray start --head``, then ``serve run serve_config.yaml`` in the background (in its own
-session, output to ``AREF_DATA_DIR/serve_run.log``, pid in ``serve_run.pid``), then poll the Ray
-dashboard's ``/api/serve/applications/`` until every application of the config is RUNNING.
-``down``: ``serve shutdown -y``, stop the recorded ``serve run`` if it is still there, ``ray stop``.
+``up``: refuse when Serve's HTTP port, Ray's GCS port or the dashboard's port is already held,
+naming the process (a stale proxy there would answer instead of the new stack); then ``ray start
+--head``, then ``serve run serve_config.yaml`` in the background (in its own session, output to
+``AREF_DATA_DIR/serve_run.log``, pid in ``serve_run.pid``), then poll the Ray dashboard's
+``/api/serve/applications/`` until every application of the config is RUNNING.
+``down``: ``serve shutdown -y``, stop the recorded ``serve run`` if it is still there, ``ray stop``;
+then check Serve's HTTP port: an HAProxy still listening there (orphaned by an earlier ``ray stop
+--force``) is stopped by its pid, anything else is named.
 ``RAY_AUTH_MODE`` is pinned to ``disabled`` unless the environment sets it.
 """
 
@@ -11,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
+from urllib.parse import urlparse
 
 import click
 import httpx
@@ -26,6 +31,7 @@ LOG_NAME, PID_NAME = "serve_run.log", "serve_run.pid"
 POLL_S = 1.0
 WAITING = ("waiting", "")
 TOKEN_FILE = Path.home() / ".ray" / "auth_token"
+SERVE_PORT, GCS_PORT = 8000, 6379
 
 
 @click.command()
@@ -47,6 +53,7 @@ def up(config_path: Path, timeout: float, ray_dashboard: str) -> None:
     except OSError as exc:
         raise CliError(f"cannot use AREF_DATA_DIR {data_dir}: {exc}") from None
     log = data_dir / LOG_NAME
+    refuse_held_ports(rt, (http_port(config), GCS_PORT, urlparse(ray_dashboard).port or 8265))
     render.line(s.console, f"ray start --head  (RAY_AUTH_MODE={env['RAY_AUTH_MODE']})")
     started = rt.processes.run(["ray", "start", "--head"], env=env, cwd=config.parent)
     if not started.ok:
@@ -62,8 +69,11 @@ def up(config_path: Path, timeout: float, ray_dashboard: str) -> None:
 
 
 @click.command()
-def down() -> None:
-    """Delete the Serve applications and stop Ray."""
+@click.option(
+    "--config", "config_path", type=click.Path(path_type=Path), default="serve_config.yaml", show_default=True
+)
+def down(config_path: Path) -> None:
+    """Delete the Serve applications, stop Ray, and check that nothing still holds Serve's port."""
     s = session()
     rt = s.runtime
     env = stack_env(rt.environ)
@@ -82,6 +92,24 @@ def down() -> None:
     if not stopped.ok:
         raise CliError(f"ray stop failed (exit {stopped.returncode}): {stopped.tail()}")
     render.line(s.console, "ray stop: AREF is down", "bold")
+    port = http_port(config_path) if config_path.is_file() else SERVE_PORT
+    left = rt.processes.listener(port)
+    if left is not None and left.is_serve_haproxy() and left.pid is not None:
+        rt.processes.terminate(left.pid)
+        render.line(s.console, f"stopped an orphaned HAProxy still holding port {port}: {left.describe()}")
+    elif left is not None:
+        render.line(s.console, f"port {port} is still held by {left.describe()}: not AREF's to stop", "yellow")
+
+
+def refuse_held_ports(rt: Runtime, ports: tuple[int, ...]) -> None:
+    """Stop ``up`` before it starts anything when one of ``ports`` already has a listener."""
+    held = [found for port in dict.fromkeys(ports) if (found := rt.processes.listener(port)) is not None]
+    if held:
+        named = "; ".join(f"port {h.port} is held by {h.describe()}" for h in held)
+        raise CliError(
+            f"{named}. A new stack cannot start beside it (a stale Serve proxy would answer in its place): "
+            "if it is an earlier AREF stack run 'aref down' (it also stops an orphaned HAProxy), else free the port"
+        )
 
 
 def application_names(config: Path) -> list[str]:
@@ -96,6 +124,18 @@ def application_names(config: Path) -> list[str]:
     if not names:
         raise CliError(f"{config} lists no applications")
     return names
+
+
+def http_port(config: Path) -> int:
+    """Serve's HTTP port in a Serve config (``http_options.port``; Serve's default 8000)."""
+    try:
+        spec = yaml.safe_load(config.read_text())
+        port = spec.get("http_options", {}).get("port", SERVE_PORT)
+    except (OSError, yaml.YAMLError, AttributeError) as exc:
+        raise CliError(f"cannot read http_options.port from {config}: {exc}") from None
+    if not isinstance(port, int) or not 0 < port < 65536:
+        raise CliError(f"{config}: http_options.port must be a port number, got {port!r}")
+    return port
 
 
 def stack_env(environ: Mapping[str, str]) -> dict[str, str]:

