@@ -4,7 +4,8 @@
 naming the process (a stale proxy there would answer instead of the new stack); then ``ray start
 --head``, then ``serve run serve_config.yaml`` in the background (in its own session, output to
 ``AREF_DATA_DIR/serve_run.log``, pid in ``serve_run.pid``), then poll the Ray dashboard's
-``/api/serve/applications/`` until every application of the config is RUNNING.
+``/api/serve/applications/`` until every application of the config is RUNNING and Serve's HTTP
+proxy is HEALTHY.
 ``down``: ``serve shutdown -y``, stop the recorded ``serve run`` if it is still there, ``ray stop``;
 then check Serve's HTTP port: an HAProxy still listening there (orphaned by an earlier ``ray stop
 --force``) is stopped by its pid, anything else is named.
@@ -32,6 +33,7 @@ POLL_S = 1.0
 WAITING = ("waiting", "")
 TOKEN_FILE = Path.home() / ".ray" / "auth_token"
 SERVE_PORT, GCS_PORT = 8000, 6379
+PROXY_ROW = "serve proxy"
 
 
 @click.command()
@@ -153,40 +155,58 @@ def ray_auth_headers(env: Mapping[str, str]) -> dict[str, str]:
 def wait_until_running(
     rt: Runtime, dashboard: str, apps: list[str], *, pid: int, log: Path, timeout: float, env: Mapping[str, str]
 ) -> None:
+    """Poll until every application is RUNNING and every Serve proxy HEALTHY (a proxy that cannot
+    bind its port stays STARTING while the applications report RUNNING)."""
     http = rt.http(dashboard)
     headers = ray_auth_headers(env)
     deadline = rt.monotonic() + timeout
     with render.stack_progress(rt.console) as progress:
-        tasks = {name: progress.add_task(name, total=1, state="waiting") for name in apps}
+        tasks = {name: progress.add_task(name, total=1, state="waiting") for name in (*apps, PROXY_ROW)}
         while True:
-            states = application_states(http, f"{dashboard}{APPLICATIONS}", headers)
+            states, proxies = serve_states(http, f"{dashboard}{APPLICATIONS}", headers)
+            proxy_state = ", ".join(sorted(set(proxies.values()))) or "waiting"
             for name, task in tasks.items():
-                state = states.get(name, WAITING)[0]
-                progress.update(task, completed=int(state == "RUNNING"), state=state)
+                state = proxy_state if name == PROXY_ROW else states.get(name, WAITING)[0]
+                progress.update(task, completed=int(state in ("RUNNING", "HEALTHY")), state=state)
             failed = [(name, message) for name, (state, message) in states.items() if state == "DEPLOY_FAILED"]
             if failed:
                 name, message = failed[0]
                 raise CliError(f"Serve could not deploy {name}: {message[-300:]} (log: {log}; 'aref down' stops Ray)")
-            if all(states.get(name, WAITING)[0] == "RUNNING" for name in apps):
+            running = all(states.get(name, WAITING)[0] == "RUNNING" for name in apps)
+            if running and proxy_state == "HEALTHY":
                 return
             if not rt.processes.running(pid, "serve"):
                 raise CliError(f"serve run exited before every application was RUNNING; see {log} ('aref down')")
+            if rt.monotonic() >= deadline and running:
+                raise CliError(
+                    f"every application is RUNNING but Serve's proxy is {proxy_state} after {timeout:.0f} s: it "
+                    "cannot serve HTTP (is another process on Serve's port? see logs/serve/proxy_*.log of the Ray "
+                    "session); 'aref down' stops Ray"
+                )
             if rt.monotonic() >= deadline:
                 raise CliError(f"gave up after {timeout:.0f} s waiting for every application to be RUNNING; see {log}")
             rt.sleep(POLL_S)
 
 
-def application_states(http: httpx.Client, url: str, headers: Mapping[str, str]) -> dict[str, tuple[str, str]]:
-    """Application name -> (status, message); empty until the Ray dashboard answers."""
+def serve_states(
+    http: httpx.Client, url: str, headers: Mapping[str, str]
+) -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
+    """Application name -> (status, message), and proxy node -> status; empty until the dashboard answers."""
     try:
         reply = http.get(url, headers=dict(headers))
-        apps = reply.json().get("applications", {}) if reply.status_code == 200 else {}
+        body = reply.json() if reply.status_code == 200 else {}
+        apps, proxies = body.get("applications", {}), body.get("proxies", {})
     except (httpx.HTTPError, ValueError, AttributeError):
-        return {}
-    if not isinstance(apps, dict):
-        return {}
-    return {
-        str(name): (str(app.get("status", "")), str(app.get("message", "")))
-        for name, app in apps.items()
-        if isinstance(app, dict)
-    }
+        return {}, {}
+    return (
+        {
+            str(name): (str(app.get("status", "")), str(app.get("message", "")))
+            for name, app in (apps.items() if isinstance(apps, dict) else ())
+            if isinstance(app, dict)
+        },
+        {
+            str(node): str(proxy.get("status", ""))
+            for node, proxy in (proxies.items() if isinstance(proxies, dict) else ())
+            if isinstance(proxy, dict)
+        },
+    )

@@ -34,10 +34,12 @@ def stack_harness(harness: Harness, tmp_path: Path) -> Harness:
     return harness
 
 
-def dashboard(harness: Harness, answers: list[Any]) -> list[httpx.Request]:
-    """Script the Ray dashboard: each poll gets the next answer (a status map, or None for 'not up yet')."""
+def dashboard(harness: Harness, answers: list[Any], proxies: list[str] | None = None) -> list[httpx.Request]:
+    """Script the Ray dashboard: each poll gets the next answer (a status map, or None for 'not up yet')
+    and the next proxy status (HEALTHY throughout by default)."""
     seen: list[httpx.Request] = []
     replies: Iterator[Any] = iter(answers)
+    proxy_states = proxies or ["HEALTHY"]
 
     def handle(request: httpx.Request) -> httpx.Response:
         seen.append(request)
@@ -48,7 +50,8 @@ def dashboard(harness: Harness, answers: list[Any]) -> list[httpx.Request]:
             name: {"status": s[0], "message": s[1]} if isinstance(s, tuple) else {"status": s}
             for name, s in answer.items()
         }
-        return httpx.Response(200, json={"applications": apps})
+        proxy = proxy_states[min(len(seen), len(proxy_states)) - 1]
+        return httpx.Response(200, json={"applications": apps, "proxies": {"node1": {"status": proxy}}})
 
     harness.routes[DASHBOARD] = lambda base_url: httpx.Client(transport=httpx.MockTransport(handle))
     return seen
@@ -112,6 +115,22 @@ def test_up_gives_up_after_the_timeout(stack_harness: Harness, config: Path) -> 
     assert result.exit_code == 2
     assert result.stderr.startswith("gave up after 3 s waiting for every application to be RUNNING; see ")
     assert stack_harness.slept == [1.0, 1.0, 1.0]
+
+
+def test_up_waits_for_the_serve_proxy_after_the_applications(stack_harness: Harness, config: Path) -> None:
+    dashboard(stack_harness, [APPS], proxies=["STARTING", "STARTING", "HEALTHY"])
+    result = stack_harness.invoke("up", "--config", str(config))
+    assert result.exit_code == 0, result.output
+    assert stack_harness.slept == [1.0, 1.0]
+
+
+def test_up_reports_a_proxy_stuck_starting_behind_running_applications(stack_harness: Harness, config: Path) -> None:
+    dashboard(stack_harness, [APPS], proxies=["STARTING"])
+    result = stack_harness.invoke("up", "--config", str(config), "--timeout", "2")
+    assert result.exit_code == 2
+    message = " ".join(result.stderr.split())
+    assert message.startswith("every application is RUNNING but Serve's proxy is STARTING after 2 s")
+    assert "another process on Serve's port" in message
 
 
 def test_up_needs_the_serve_config(stack_harness: Harness, tmp_path: Path) -> None:
