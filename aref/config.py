@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from aref.errors import InvalidInputError
@@ -227,7 +227,12 @@ class ArefSettings(BaseSettings):
     risk_profile: RiskProfile = RiskProfile.BALANCED
     data_dir: Path = Path.home() / ".aref"
     store: str = Field("sqlite", pattern="^(sqlite|memory)$")
-    api_token: str | None = None
+    api_token: SecretStr | None = Field(
+        None, description="bearer token every mutating route needs when set (never shown: repr and JSON mask it)"
+    )
+    cors_origins: tuple[str, ...] = Field(
+        (), description="origins a browser may call the API from (JSON list); none by default, never a wildcard"
+    )
     tick_seconds: float = Field(1.0, gt=0)
     bare_data_plane: bool = Field(
         False,
@@ -259,6 +264,19 @@ class ArefSettings(BaseSettings):
     @classmethod
     def _known_profile(cls, value: Any) -> RiskProfile:
         return value if isinstance(value, RiskProfile) else RiskProfile.parse(str(value))
+
+    @field_validator("api_token", mode="before")
+    @classmethod
+    def _blank_token_is_none(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _no_wildcard_origin(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        bad = [o for o in value if "*" in o or not o.startswith(("http://", "https://"))]
+        if bad:
+            raise ValueError(f"each origin is a scheme://host[:port] without '*', got {bad}")
+        return value
 
 
 SHORTEST_BURN_WINDOW_S = 300.0  # the 5 min short window of the fastest burn-rate alert

@@ -135,7 +135,7 @@ def api_error(reply: httpx.Response) -> ApiError:
         message, field = body["error"], body.get("field")
     else:
         message, field = (reply.text.strip()[:200] or reply.reason_phrase), None
-    if reply.status_code == 401:
+    if reply.status_code in (401, 403):
         message = f"{message} ({TOKEN_HINT})"
     return ApiError(reply.status_code, message, field if isinstance(field, str) else None)
 

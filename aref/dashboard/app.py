@@ -3,8 +3,9 @@
 The app holds no logic and no state of its own: routes translate HTTP to control-plane calls
 (``aref.dashboard.routes``), one set of handlers maps failures to HTTP (``errors``), and a
 bearer-token guard protects every mutating request when ``settings.api_token`` is set
-(``auth``). Settings are built by the entry point and passed in; without them they are loaded
-from the environment once, here.
+(``auth``); browsers may call it cross-origin only from ``settings.cors_origins``. Settings are
+built by the entry point and passed in; without them they are loaded from the environment once,
+here.
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ from importlib.resources import files
 from urllib.parse import urlsplit
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 
 from aref import __version__
+from aref.auth import configured_token
 from aref.config import ArefSettings, load_settings
 from aref.control.plane import ControlPlane
 from aref.dashboard.auth import BearerTokenGuard
@@ -40,8 +43,16 @@ def create_app(control_plane: ControlPlane, *, settings: ArefSettings | None = N
     install_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router)
-    if settings.api_token:
-        app.add_middleware(BearerTokenGuard, token=settings.api_token)
+    token = configured_token(settings.api_token)
+    if token:
+        app.add_middleware(BearerTokenGuard, token=token)
+    if settings.cors_origins:  # outermost, so a refusal by the guard still carries the CORS headers
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type"],
+        )
     return app
 
 

@@ -31,6 +31,7 @@ from aref.config import ArefSettings, invalid_input_from, load_settings
 from aref.errors import ArefError, InvalidInputError
 from aref.store import MemoryStore, SqliteStore, Store
 from aref.topology import DEMO_TOPOLOGY
+from services.base.admin import AdminGuard
 from services.base.envelope import Envelope, error_envelope
 from services.base.guards import GuardPolicy
 from services.base.link import ControlLink, ReplicaIdentity
@@ -193,6 +194,7 @@ def create_api(title: str, current: Callable[[], Awaitable[ServiceReplica]] = cu
     api = FastAPI(title=title)
     api.include_router(ops_router(current))
     install_error_handlers(api)
+    api.add_middleware(AdminGuard, routes=api.router.routes, current=current)
     api.add_middleware(RootWithoutSlash)
     api.add_middleware(SyntheticTag)
     return api

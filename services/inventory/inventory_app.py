@@ -25,6 +25,7 @@ from ray.serve import Application
 
 from aref.absorption.degradation import STOCK_LISTINGS, STOCK_REPORTS, STOCK_RESTOCK, STOCK_SWEEP
 from aref.errors import InvalidInputError
+from services.base.admin import ADMIN
 from services.base.envelope import Envelope
 from services.base.replica import ServiceReplica, create_api, parse, respond
 from services.inventory.stockroom import MAX_TTL_S, RestockPolicy, Stockroom
@@ -153,17 +154,17 @@ class InventoryService(ServiceReplica):
     async def http_reservation(self, reservation_id: str) -> JSONResponse:
         return respond(await self.runtime.run("get_reservation", lambda _: self.stockroom.reservation(reservation_id)))
 
-    @api.post("/replenish")
+    @api.post("/replenish", tags=[ADMIN])
     async def http_replenish(self, body: Replenish) -> JSONResponse:
         return respond(await self.runtime.run("replenish", lambda _: self.stockroom.replenish(body.sku, body.quantity)))
 
-    @api.post("/adjust")
+    @api.post("/adjust", tags=[ADMIN])
     async def http_adjust(self, body: Adjust) -> JSONResponse:
         return respond(
             await self.runtime.run("adjust", lambda _: self.stockroom.adjust(body.sku, body.delta, body.reason))
         )
 
-    @api.post("/sweep")
+    @api.post("/sweep", tags=[ADMIN])
     async def http_sweep(self) -> JSONResponse:
         return respond(await self.runtime.run("sweep", lambda _: {"expired": self.stockroom.sweep()}))
 

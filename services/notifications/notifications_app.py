@@ -25,6 +25,7 @@ from ray.serve import Application
 
 from aref.absorption.degradation import NOTIFICATION_RETRIES
 from aref.errors import InvalidInputError
+from services.base.admin import ADMIN
 from services.base.envelope import Envelope
 from services.base.faults import FaultDraw
 from services.base.replica import ServiceReplica, create_api, parse, respond
@@ -113,7 +114,7 @@ class NotificationsService(ServiceReplica):
             )
         )
 
-    @api.post("/shed-level")
+    @api.post("/shed-level", tags=[ADMIN])
     async def http_set_shed_level(self, body: ShedLevel) -> JSONResponse:
         def set_level(_: object) -> dict[str, Any]:
             self.dispatcher.set_shed_level(body.level, reason=body.reason)
@@ -125,7 +126,7 @@ class NotificationsService(ServiceReplica):
     async def http_templates(self) -> JSONResponse:
         return respond(await self.runtime.run("templates", lambda _: {"templates": self.dispatcher.templates()}))
 
-    @api.post("/templates")
+    @api.post("/templates", tags=[ADMIN])
     async def http_add_template(self, body: Template) -> JSONResponse:
         add = self.dispatcher.add_template
         return respond(await self.runtime.run("add_template", lambda _: add(body.name, body.text), status=201))

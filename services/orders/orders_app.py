@@ -21,6 +21,7 @@ from ray import serve
 from ray.serve import Application
 
 from aref.absorption.degradation import NEW_ORDERS, ORDER_FULFILMENT, ORDER_LISTINGS, ORDER_REPORTS
+from services.base.admin import ADMIN
 from services.base.envelope import Envelope
 from services.base.replica import ServiceReplica, create_api, parse, respond
 from services.orders.book import OrderBook
@@ -127,7 +128,7 @@ class OrdersService(ServiceReplica):
     async def http_cancel(self, order_id: str, body: Cancel | None = None) -> JSONResponse:
         return respond(await self._cancel(order_id, (body or Cancel()).reason))
 
-    @api.post("/{order_id}/fulfill")
+    @api.post("/{order_id}/fulfill", tags=[ADMIN])
     async def http_fulfill(self, order_id: str) -> JSONResponse:
         return respond(await self.runtime.run("fulfill_order", lambda _: self.book.fulfill(order_id)))
 

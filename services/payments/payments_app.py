@@ -25,6 +25,7 @@ from ray import serve
 from ray.serve import Application
 
 from aref.absorption.degradation import PAYMENT_LISTINGS, PAYMENT_REPORTS, PAYMENT_SETTLEMENT
+from services.base.admin import ADMIN
 from services.base.envelope import Envelope
 from services.base.faults import FaultDraw
 from services.base.replica import ServiceReplica, create_api, parse, respond
@@ -99,7 +100,7 @@ class PaymentsService(ServiceReplica):
 
         return respond(await self.runtime.run("list_payments", find))
 
-    @api.post("/settle")
+    @api.post("/settle", tags=[ADMIN])
     async def http_settle(self) -> JSONResponse:
         return respond(await self.runtime.run("settle", lambda _: self.ledger.settle()))
 
@@ -110,7 +111,7 @@ class PaymentsService(ServiceReplica):
 
         return respond(await self.runtime.run("providers_health", providers))
 
-    @api.post("/providers/reset")
+    @api.post("/providers/reset", tags=[ADMIN])
     async def http_reset(self, body: ResetProviders | None = None) -> JSONResponse:
         name = (body or ResetProviders()).provider
         return respond(

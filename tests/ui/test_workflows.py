@@ -205,9 +205,12 @@ def test_a_change_refused_for_want_of_a_token_asks_for_it_and_retries(ui: UiPage
     seen: list[str | None] = []
 
     def guard(route: Route, request: Request) -> None:
-        seen.append(request.headers.get("authorization"))
-        if request.headers.get("authorization") != "Bearer s3cret":
+        given = request.headers.get("authorization")
+        seen.append(given)
+        if given is None:
             route.fulfill(status=401, json={"error": "this request needs a token", "field": "Authorization"})
+        elif given != "Bearer s3cret":
+            route.fulfill(status=403, json={"error": "a wrong token", "field": "Authorization"})
         else:
             route.continue_()
 
@@ -218,8 +221,13 @@ def test_a_change_refused_for_want_of_a_token_asks_for_it_and_retries(ui: UiPage
     ui.page.get_by_role("button", name="Scale").click()
     dialog = ui.page.get_by_role("dialog", name="API token needed")
     expect(dialog).to_be_visible()
+    dialog.get_by_label("API token", exact=True).fill("nope")
+    dialog.get_by_role("button", name="Use token").click()
+    expect(ui.toast("a wrong token")).to_be_visible()  # refused once more: the change is not retried twice
+    ui.page.get_by_role("button", name="Scale").click()
+    expect(dialog).to_be_visible()  # the wrong token was dropped, so the next change asks again
     dialog.get_by_label("API token", exact=True).fill("s3cret")
     dialog.get_by_role("button", name="Use token").click()
     expect(ui.toast("gateway: target 1 replicas")).to_be_visible()
-    assert seen == [None, "Bearer s3cret"]
-    assert all("status of 401" in e for e in ui.errors), ui.errors
+    assert seen == [None, "Bearer nope", None, "Bearer s3cret"]
+    assert all("status of 401" in e or "status of 403" in e for e in ui.errors), ui.errors

@@ -116,6 +116,11 @@ def test_changes_send_the_token_from_the_option_or_the_environment(plane: Contro
         "error 401: this request needs 'Authorization: Bearer <AREF_API_TOKEN>' (pass --token or set AREF_API_TOKEN)"
     )
     assert guarded.invoke("status").exit_code == 0  # reads need no token
+    wrong = guarded.runner_invoke(["--url", URL, "--token", "not-it", "scale", "payments", "2"])
+    assert wrong.exit_code == EXIT_ERROR
+    assert wrong.stderr.strip() == (
+        "error 403: the token in 'Authorization: Bearer' is not AREF_API_TOKEN (pass --token or set AREF_API_TOKEN)"
+    )
     assert guarded.runner_invoke(["--url", URL, "--token", TOKEN, "scale", "payments", "2"]).exit_code == 0
     assert guarded.runner_invoke(["--url", URL, "scale", "payments", "3"], env={"AREF_API_TOKEN": TOKEN}).exit_code == 0
     assert plane.transport.fleet.count("payments").target == 3

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import ValidationError
 
+from aref.auth import configured_token
 from aref.control.plane import ControlPlane
 from aref.dashboard.app import create_app
 from aref.dashboard.auth import BearerTokenGuard
@@ -56,10 +58,35 @@ def test_a_mutation_without_the_token_is_401(guarded: TestClient, path: str, bod
     assert response.json()["field"] == "Authorization"
 
 
-@pytest.mark.parametrize("header", ["Bearer wrong", f"Basic {TOKEN}", f"bearer {TOKEN}", TOKEN])
-def test_a_wrong_credential_is_401(guarded: TestClient, header: str) -> None:
-    response = guarded.post("/api/aref/chaos/stop", headers={"Authorization": header})
-    assert response.status_code == 401
+@pytest.mark.parametrize(("path", "body"), MUTATIONS, ids=[p for p, _ in MUTATIONS])
+def test_a_mutation_with_a_wrong_token_is_403_and_the_token_is_not_echoed(
+    guarded: TestClient, path: str, body: dict[str, object]
+) -> None:
+    response = guarded.post(path, json=body, headers={"Authorization": "Bearer not-the-token"})
+    assert response.status_code == 403
+    assert response.json()["field"] == "Authorization"
+    assert "not-the-token" not in response.text
+    assert TOKEN not in response.text
+
+
+@pytest.mark.parametrize(("path", "body"), MUTATIONS, ids=[p for p, _ in MUTATIONS])
+def test_a_mutation_with_the_token_passes_the_guard(guarded: TestClient, path: str, body: dict[str, object]) -> None:
+    response = guarded.post(path, json=body, headers={"Authorization": f"Bearer {TOKEN}"})
+    assert response.status_code not in (401, 403), response.text  # the route's own answer (200, 404, 409, ...)
+    assert response.status_code < 500
+    assert TOKEN not in response.text
+
+
+@pytest.mark.parametrize(("header", "status"), [(f"Basic {TOKEN}", 401), (TOKEN, 401), (f"bearer {TOKEN}", 200)])
+def test_only_a_bearer_credential_counts_and_the_scheme_is_case_insensitive(
+    guarded: TestClient, header: str, status: int
+) -> None:
+    assert guarded.post("/api/aref/chaos/stop", headers={"Authorization": header}).status_code == status
+
+
+def test_two_authorization_headers_are_refused(guarded: TestClient) -> None:
+    headers = [("Authorization", f"Bearer {TOKEN}"), ("Authorization", f"Bearer {TOKEN}")]
+    assert guarded.post("/api/aref/chaos/stop", headers=headers).status_code == 401
 
 
 def test_the_token_is_checked_before_the_body_is_read(guarded: TestClient) -> None:
@@ -91,3 +118,30 @@ def test_an_empty_token_cannot_switch_the_guard_on() -> None:
 
     with pytest.raises(InvalidInputError):
         BearerTokenGuard(app, "")
+
+
+def test_the_token_is_masked_wherever_the_settings_are_shown() -> None:
+    settings = make_settings(api_token=TOKEN)
+    assert configured_token(settings.api_token) == TOKEN
+    assert TOKEN not in repr(settings)
+    assert TOKEN not in settings.model_dump_json()
+    assert make_settings(api_token="  ").api_token is None
+
+
+def test_cross_origin_calls_are_allowed_only_from_configured_origins(plane: ControlPlane) -> None:
+    preflight = {"Origin": "http://ops.example", "Access-Control-Request-Method": "POST"}
+    closed = TestClient(create_app(plane, settings=make_settings()))
+    assert "access-control-allow-origin" not in closed.options("/api/aref/chaos/stop", headers=preflight).headers
+    opened = TestClient(create_app(plane, settings=make_settings(api_token=TOKEN, cors_origins=["http://ops.example"])))
+    allowed = opened.options("/api/aref/chaos/stop", headers=preflight)
+    assert allowed.headers["access-control-allow-origin"] == "http://ops.example"
+    refused = opened.post("/api/aref/chaos/stop", headers={"Origin": "http://ops.example"})
+    assert (refused.status_code, refused.headers["access-control-allow-origin"]) == (401, "http://ops.example")
+    stranger = opened.options("/api/aref/chaos/stop", headers={**preflight, "Origin": "http://evil.example"})
+    assert "access-control-allow-origin" not in stranger.headers
+
+
+@pytest.mark.parametrize("origins", [["*"], ["https://*.example"], ["ops.example"]])
+def test_a_wildcard_or_schemeless_origin_is_refused(origins: list[str]) -> None:
+    with pytest.raises(ValidationError, match="cors_origins"):
+        make_settings(cors_origins=origins)

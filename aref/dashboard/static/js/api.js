@@ -69,7 +69,7 @@ async function request(method, path, body, askedForToken = false) {
       err && err.name === "TimeoutError" ? `no answer within ${TIMEOUT_MS / 1000} s` : "the connection failed";
     throw new ApiError(`cannot reach the AREF API (${why})`, { path, network: true, reason: why });
   }
-  if (response.status === 401 && method !== "GET") {
+  if ((response.status === 401 || response.status === 403) && method !== "GET") {
     storeToken(null);
     if (!askedForToken && tokenPrompt) {
       const given = await tokenPrompt();

@@ -9,7 +9,7 @@ import pytest
 from fastapi import FastAPI
 from pydantic import BaseModel, Field
 
-from aref.config import load_settings
+from aref.config import ArefSettings, load_settings
 from aref.errors import ConflictError, InvalidInputError
 from aref.store import MemoryStore, SqliteStore
 from aref.testing import FakeClock
@@ -22,11 +22,11 @@ class Body(BaseModel):
     amount: float = Field(gt=0)
 
 
-def replica(service: str = "orders") -> ServiceReplica:
+def replica(service: str = "orders", settings: ArefSettings | None = None) -> ServiceReplica:
     identity = ReplicaIdentity(service, f"{service}#{service}#r1", f"SERVE_REPLICA::{service}#{service}#r1", 77)
     return ServiceReplica(
         service,
-        settings=load_settings(),
+        settings=settings or load_settings(),
         link=FakeLink(),
         clock=FakeClock(500.0),
         store=MemoryStore(),

@@ -1,4 +1,4 @@
-// Ask for AREF_API_TOKEN in the page's <dialog> when a change is refused with 401.
+// Ask for AREF_API_TOKEN in the page's <dialog> when a change is refused with 401 (none) or 403 (a wrong one).
 
 export function askForToken() {
   const dialog = document.getElementById("token-dialog");
