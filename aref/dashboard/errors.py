@@ -3,7 +3,8 @@
 AREF errors: NotFoundError 404, InvalidInputError 422 (with its field), ConflictError 409,
 RejectedError 429, any other ArefError 400. Request validation (malformed JSON, a missing or
 mistyped field, a bad query or path parameter) is 422 naming the field; its location prefix
-(``body``, ``query``, ``path``) is dropped, and a body that is not JSON at all names ``body``.
+(``body``, ``query``, ``path``) is dropped, and a body that is not JSON at all (not even UTF-8
+text, which FastAPI reports as a bare 400) names ``body``.
 Starlette's own HTTP errors (unknown route, wrong method) keep their status with the same shape.
 """
 
@@ -48,6 +49,8 @@ async def on_validation_error(request: Request, exc: Exception) -> JSONResponse:
 
 
 async def on_http_error(request: Request, exc: Exception) -> JSONResponse:
+    if isinstance(exc, HTTPException) and exc.status_code == 400 and exc.__cause__ is not None:
+        return error_response(422, "body: not JSON text (it must be UTF-8 encoded JSON)", "body")  # FastAPI's
     code = exc.status_code if isinstance(exc, HTTPException) else 500
     detail = exc.detail if isinstance(exc, HTTPException) else "internal error"
     headers = getattr(exc, "headers", None)

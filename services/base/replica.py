@@ -7,7 +7,8 @@ the methods callable through a DeploymentHandle by every service: ``apply_faults
 builds a service's FastAPI app: ``ops_router`` (/health, /healthz, /readyz, /info, /metrics of
 the replica that answers), ``SyntheticTag`` (the prober's requests are no customer traffic),
 ``install_error_handlers`` (a bad body is a 422 naming the field, a domain error keeps its
-status) and the bare-prefix fix.
+status, Starlette's own errors keep theirs in the same ``{"error", "field"}`` shape) and the
+bare-prefix fix.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ValidationError
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 import aref
@@ -236,11 +238,18 @@ def install_error_handlers(api: FastAPI) -> None:
     async def invalid(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)
         first = exc.errors()[0] if exc.errors() else {"loc": (), "msg": "invalid request"}
-        field = ".".join(str(p) for p in first.get("loc", ()) if p != "body") or "body"
+        located = ".".join(str(p) for p in first.get("loc", ()) if p != "body")
+        field = "body" if first.get("type") == "json_invalid" else located or "body"  # cut JSON: loc is an offset
         return JSONResponse({"error": f"{field}: {first.get('msg', 'invalid')}", "field": field}, status_code=422)
 
     async def domain(request: Request, exc: Exception) -> JSONResponse:
         return respond(error_envelope(exc))
+
+    async def http(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, HTTPException)
+        if exc.status_code == 400 and exc.__cause__ is not None:  # FastAPI could not even decode the body
+            return JSONResponse({"error": "body: not UTF-8 encoded JSON", "field": "body"}, status_code=422)
+        return JSONResponse({"error": str(exc.detail), "field": None}, status_code=exc.status_code, headers=exc.headers)
 
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.error("unhandled error on %s", request.url.path, exc_info=exc)
@@ -248,4 +257,5 @@ def install_error_handlers(api: FastAPI) -> None:
 
     api.add_exception_handler(RequestValidationError, invalid)
     api.add_exception_handler(ArefError, domain)
+    api.add_exception_handler(HTTPException, http)
     api.add_exception_handler(Exception, unexpected)

@@ -64,8 +64,11 @@ def test_unknown_fault_type_is_422(client: TestClient) -> None:
     assert body["field"] == "fault_type"
 
 
-def test_malformed_json_is_422_naming_the_body(client: TestClient) -> None:
-    response = client.post(START, content=b'{"experiment": ', headers={"content-type": "application/json"})
+@pytest.mark.parametrize(
+    "body", [b'{"experiment": ', b"\xf4\x88", b'{"experiment": "\xff"}'], ids=["cut", "bytes", "latin1"]
+)
+def test_malformed_json_is_422_naming_the_body(client: TestClient, body: bytes) -> None:
+    response = client.post(START, content=body, headers={"content-type": "application/json"})
     assert response.status_code == 422
     assert response.json()["field"] == "body"
 

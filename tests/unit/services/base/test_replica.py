@@ -133,6 +133,20 @@ def test_a_bad_body_is_a_422_naming_the_field() -> None:
     assert answer.json() == {"error": "amount: Input should be greater than 0", "field": "amount"}
 
 
+@pytest.mark.parametrize("body", [b'{"amount": ', b"\xf4\x88"], ids=["cut", "bytes"])
+def test_a_body_that_is_not_json_is_a_422_naming_the_body(body: bytes) -> None:
+    answer = call(app_for(replica()), "POST", "/", content=body, headers={"content-type": "application/json"})
+
+    assert answer.status_code == 422
+    assert answer.json()["field"] == "body"
+
+
+def test_starlettes_own_errors_keep_their_status_in_the_error_shape() -> None:
+    answer = call(app_for(replica()), "DELETE", "/")
+
+    assert (answer.status_code, answer.json()) == (405, {"error": "Method Not Allowed", "field": None})
+
+
 def test_a_domain_error_escaping_a_route_keeps_its_status() -> None:
     answer = call(app_for(replica()), "POST", "/conflict")
 
