@@ -1,10 +1,15 @@
 """The order book: order lifecycle, audit trail and summary, kept in a ``Store``.
 
 Lifecycle: pending -> confirmed -> fulfilled, and pending | confirmed -> cancelled. Any other
-transition is refused with ``ConflictError`` and changes nothing. Every change (creation
-included) appends one entry to the audit log. Orders live in collection ``orders`` keyed by
-id, audit entries in ``order_audit`` in the order they happened. A transition is one atomic
-``Store.update``, so two replicas sharing the store can never both move the same order.
+transition is refused with ``ConflictError`` and changes nothing; asking for the state an order
+is already in, with the same details, is a repeat and answers the order unchanged. Every change
+(creation included) appends one entry to the audit log. Orders live in collection ``orders``
+keyed by id, audit entries in ``order_audit`` in the order they happened. A transition is one
+atomic ``Store.update``, so two replicas sharing the store can never both move the same order.
+``create_once`` makes creation safe to repeat: the first call with an idempotency key claims an
+order id for it (``order_keys``), and every later call with that key answers that order, even
+when the first caller died between the claim and the write; the same key with a different
+order is a ``ConflictError``.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from services.base.checks import DEFAULT_IDS, IdFactory
 
 ORDERS = "orders"
 AUDIT = "order_audit"
+KEYS = "order_keys"
 MAX_LINES = 50
 
 
@@ -75,12 +81,44 @@ class OrderBook:
 
     def create(self, customer: str, items: Sequence[Mapping[str, Any]], *, currency: str = "USD") -> dict[str, Any]:
         """A new pending order; ``items`` are ``{sku, quantity, unit_price}``."""
+        order = self._draft(self._ids("ORD"), customer, items, currency)
+        self._store.put(ORDERS, order["id"], order)
+        self._audit(order["id"], None, OrderStatus.PENDING, "created")
+        return order
+
+    def create_once(
+        self, key: str, customer: str, items: Sequence[Mapping[str, Any]], *, currency: str = "USD"
+    ) -> tuple[dict[str, Any], bool]:
+        """The order of idempotency ``key``, created on its first use: ``(order, created)``."""
+        key = checks.text("idempotency_key", key, max_length=128)
+        draft = self._draft(self._ids("ORD"), customer, items, currency)
+        request = {"customer": draft["customer"], "items": draft["items"], "currency": draft["currency"]}
+        claim = self._store.update(KEYS, key, lambda c: None if c else {"order_id": draft["id"], "request": request})
+        assert claim is not None
+        if claim["request"] != request:
+            raise ConflictError(f"idempotency key {key!r} was already used for another order")
+        order = {**draft, "id": claim["order_id"]}
+        written: list[bool] = []
+
+        def write_once(current: dict[str, Any] | None) -> dict[str, Any] | None:
+            if current is not None:
+                return None
+            written.append(True)
+            return order
+
+        stored = self._store.update(ORDERS, order["id"], write_once)
+        assert stored is not None
+        if written:
+            self._audit(order["id"], None, OrderStatus.PENDING, "created")
+        return stored, bool(written)
+
+    def _draft(self, order_id: str, customer: str, items: Sequence[Mapping[str, Any]], currency: str) -> dict[str, Any]:
         who = checks.text("customer", customer, max_length=100)
         lines = _lines(items)
         money = checks.text("currency", currency, max_length=3).upper()
         now = self._clock.now()
-        order = {
-            "id": self._ids("ORD"),
+        return {
+            "id": order_id,
             "customer": who,
             "items": lines,
             "total": round(sum(line["quantity"] * line["unit_price"] for line in lines), 2),
@@ -92,9 +130,6 @@ class OrderBook:
             "created_at": now,
             "updated_at": now,
         }
-        self._store.put(ORDERS, order["id"], order)
-        self._audit(order["id"], None, OrderStatus.PENDING, "created")
-        return order
 
     def get(self, order_id: str) -> dict[str, Any]:
         order = self._store.get(ORDERS, order_id)
@@ -162,10 +197,12 @@ class OrderBook:
         now = self._clock.now()
         seen: list[OrderStatus] = []
 
-        def change(current: dict[str, Any] | None) -> dict[str, Any]:
+        def change(current: dict[str, Any] | None) -> dict[str, Any] | None:
             if current is None:
                 raise NotFoundError("order", order_id)
             before = OrderStatus(current["status"])
+            if before is to and all(current.get(k) == v for k, v in fields.items()):
+                return None  # a repeat of the move that got it here
             if to not in TRANSITIONS[before]:
                 raise ConflictError(f"order {order_id} is {before.value}; it cannot become {to.value}")
             seen.append(before)
@@ -173,7 +210,8 @@ class OrderBook:
 
         stored = self._store.update(ORDERS, order_id, change)
         assert stored is not None
-        self._audit(order_id, seen[-1], to, reason)
+        if seen:
+            self._audit(order_id, seen[-1], to, reason)
         return stored
 
     def _audit(self, order_id: str, before: OrderStatus | None, after: OrderStatus, reason: str) -> None:

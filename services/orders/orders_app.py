@@ -10,11 +10,14 @@ The orders' degradation tier (pulled each tick) refuses, with 503 and ``Retry-Af
 (``OrdersArgs.retry_after_s``), the operations of ``TIER_GATES``: the summary from reduced, the
 listing, the audit log and fulfilment from minimal, new orders in emergency. Getting, confirming
 and cancelling an order (what the gateway's pipeline needs for orders already accepted) always run.
+Creating, confirming and cancelling are safe to repeat: an order created with an idempotency key
+(body ``idempotency_key`` or header ``Idempotency-Key``) is answered again, with 200, to every
+repeat of that key, and a repeated confirm or cancel answers the order unchanged.
 """
 
 from typing import Any
 
-from fastapi import Query
+from fastapi import Header, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from ray import serve
@@ -34,6 +37,7 @@ TIER_GATES = {
     "create_order": NEW_ORDERS,
 }
 """Operation -> the tier feature it needs (``ReplicaRuntime.gate``)."""
+IDEMPOTENCY_KEY = Header(None, alias="Idempotency-Key", min_length=1, max_length=128)
 
 
 class OrdersArgs(BaseModel):
@@ -52,6 +56,9 @@ class CreateOrder(BaseModel):
     customer: str = Field(min_length=1, max_length=100)
     items: list[Line] = Field(min_length=1, max_length=50)
     currency: str = Field("USD", min_length=3, max_length=3)
+    idempotency_key: str | None = Field(
+        None, min_length=1, max_length=128, description="a repeat with the same key answers the same order (200)"
+    )
 
 
 class Confirm(BaseModel):
@@ -91,8 +98,9 @@ class OrdersService(ServiceReplica):
         return (await self.runtime.run("get_order", lambda _: self.book.get(order_id))).to_dict()
 
     @api.post("/")
-    async def http_create(self, body: CreateOrder) -> JSONResponse:
-        return respond(await self._create(body.model_dump()))
+    async def http_create(self, body: CreateOrder, key: str | None = IDEMPOTENCY_KEY) -> JSONResponse:
+        payload = body.model_dump()
+        return respond(await self._create({**payload, "idempotency_key": key or payload["idempotency_key"]}))
 
     @api.get("/")
     async def http_list(
@@ -133,13 +141,17 @@ class OrdersService(ServiceReplica):
         return respond(await self.runtime.run("fulfill_order", lambda _: self.book.fulfill(order_id)))
 
     async def _create(self, payload: Any) -> Envelope:
-        def create(_: object) -> dict[str, Any]:
-            order = parse(CreateOrder, payload)
-            return self.book.create(
-                order.customer, [line.model_dump() for line in order.items], currency=order.currency
-            )
+        """201 with a new order; 200 with the order an earlier request of the same idempotency key made."""
 
-        return await self.runtime.run("create_order", create, status=201)
+        def create(_: object) -> Envelope:
+            order = parse(CreateOrder, payload)
+            lines = [line.model_dump() for line in order.items]
+            if order.idempotency_key is None:
+                return Envelope(201, self.book.create(order.customer, lines, currency=order.currency))
+            made, created = self.book.create_once(order.idempotency_key, order.customer, lines, currency=order.currency)
+            return Envelope(201 if created else 200, made)
+
+        return await self.runtime.run("create_order", create)
 
     async def _confirm(self, order_id: str, body: Confirm) -> Envelope:
         def confirm(_: object) -> dict[str, Any]:

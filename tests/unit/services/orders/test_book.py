@@ -107,9 +107,7 @@ def test_pending_and_confirmed_orders_can_be_cancelled_with_a_reason(book: Order
     ("setup", "move"),
     [
         (["cancel"], "confirm"),
-        (["cancel"], "cancel"),
         (["confirm", "fulfill"], "cancel"),
-        (["confirm"], "confirm"),
         ([], "fulfill"),
     ],
 )
@@ -124,6 +122,57 @@ def test_illegal_transitions_are_refused_and_change_nothing(book: OrderBook, set
 
     assert book.get(order["id"]) == before
     assert book.audit(order["id"]) == trail
+
+
+def test_repeating_a_move_answers_the_order_unchanged_but_other_details_conflict(book: OrderBook) -> None:
+    order = book.create("ann", LINES)
+    confirmed = book.confirm(order["id"], payment_id="PAY-1")
+    trail = book.audit(order["id"])
+
+    assert book.confirm(order["id"], payment_id="PAY-1") == confirmed
+    with pytest.raises(ConflictError):
+        book.confirm(order["id"], payment_id="PAY-2")
+    cancelled = book.cancel(order["id"], reason="out of stock")
+    assert book.cancel(order["id"], reason="out of stock") == cancelled
+    with pytest.raises(ConflictError):
+        book.cancel(order["id"], reason="changed my mind")
+    assert len(book.audit(order["id"])) == len(trail) + 1
+
+
+def test_create_once_answers_the_same_order_for_the_same_key(book: OrderBook, store: MemoryStore) -> None:
+    first, created = book.create_once("key-1", "ann", LINES)
+    again, created_again = book.create_once("key-1", "ann", LINES)
+
+    assert (created, created_again) == (True, False)
+    assert again == first
+    assert len(store.list(ORDERS)) == 1
+    assert len(book.audit(first["id"])) == 1
+    other, _ = book.create_once("key-2", "ann", LINES)
+    assert other["id"] != first["id"]
+
+
+def test_create_once_refuses_a_key_reused_for_another_order(book: OrderBook, store: MemoryStore) -> None:
+    book.create_once("key-1", "ann", LINES)
+    with pytest.raises(ConflictError, match="key-1"):
+        book.create_once("key-1", "bob", LINES)
+    with pytest.raises(InvalidInputError) as bad:
+        book.create_once(" ", "ann", LINES)
+    assert bad.value.field == "idempotency_key"
+    assert len(store.list(ORDERS)) == 1
+
+
+def test_create_once_finishes_an_order_whose_first_caller_died_after_claiming_the_key(
+    book: OrderBook, store: MemoryStore
+) -> None:
+    book.create_once("key-1", "ann", LINES)
+    (order_id,) = [o["id"] for o in store.list(ORDERS)]
+    store.delete(ORDERS, order_id)  # the claim was written, the order never was
+    store.delete(AUDIT, book.audit(order_id)[0]["id"])
+
+    order, created = book.create_once("key-1", "ann", LINES)
+
+    assert (order["id"], order["status"], created) == (order_id, "pending", True)
+    assert len(book.audit(order_id)) == 1
 
 
 def test_unknown_orders_are_not_found(book: OrderBook) -> None:
