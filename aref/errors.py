@@ -44,6 +44,14 @@ class RejectedError(ArefError):
         super().__init__(f"{guard} {name!r} rejected the call" + (f": {detail}" if detail else ""))
 
 
+class BusyError(ArefError):
+    """The same request is still being served elsewhere (a claim another caller holds): retry shortly."""
+
+    def __init__(self, message: str, retry_after_s: int = 1) -> None:
+        self.retry_after_s = retry_after_s
+        super().__init__(message)
+
+
 class StoreError(ArefError):
     """The durable store failed or holds data it cannot read."""
 

@@ -1,7 +1,7 @@
 """The one mapping from failures to HTTP responses, all shaped ``{"error": message, "field": name}``.
 
 AREF errors: NotFoundError 404, InvalidInputError 422 (with its field), ConflictError 409,
-RejectedError 429, any other ArefError 400. Request validation (malformed JSON, a missing or
+RejectedError 429, BusyError 503, any other ArefError 400. Request validation (malformed JSON, a missing or
 mistyped field, a bad query or path parameter) is 422 naming the field; its location prefix
 (``body``, ``query``, ``path``) is dropped, and a body that is not JSON at all (not even UTF-8
 text, which FastAPI reports as a bare 400) names ``body``.
@@ -17,13 +17,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from aref.errors import ArefError, ConflictError, InvalidInputError, NotFoundError, RejectedError
+from aref.errors import ArefError, BusyError, ConflictError, InvalidInputError, NotFoundError, RejectedError
 
 STATUS_CODES: tuple[tuple[type[ArefError], int], ...] = (
     (NotFoundError, 404),
     (InvalidInputError, 422),
     (ConflictError, 409),
     (RejectedError, 429),
+    (BusyError, 503),
 )
 LOCATIONS = frozenset({"body", "query", "path", "header", "cookie"})
 

@@ -15,7 +15,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from aref.errors import ArefError, ConflictError, InvalidInputError, NotFoundError, RejectedError, StoreError
+from aref.errors import (
+    ArefError,
+    BusyError,
+    ConflictError,
+    InvalidInputError,
+    NotFoundError,
+    RejectedError,
+    StoreError,
+)
 
 
 @dataclass(frozen=True)
@@ -94,6 +102,8 @@ def error_envelope(exc: BaseException) -> Envelope:
     if isinstance(exc, RejectedError):
         status = 429 if exc.guard == "rate_limiter" else 503
         return Envelope(status, {"error": str(exc), "guard": exc.guard, "name": exc.name})
+    if isinstance(exc, BusyError):
+        return Envelope(503, {"error": str(exc), "busy": True}, headers={"Retry-After": str(exc.retry_after_s)})
     if isinstance(exc, StoreError):
         return Envelope(503, {"error": f"store unavailable: {exc}"})
     return Envelope(500, {"error": f"internal error ({type(exc).__name__})"})

@@ -12,16 +12,23 @@ on two replicas return them once. Every stock change appends to ``stock_movement
 ``RestockPolicy`` a reservation that leaves a SKU low orders more units (a long demo never runs dry),
 unless the caller defers restocking (``defer_restock``, the degradation tier's ``stock_restock``):
 then the next reservation of that SKU that restocks orders them.
+
+Reserving for an order is safe to repeat: the first call claims the order
+(``reservation_orders``, one atomic ``Store.update``), and a repeat answers the reservations the
+claim made. While the claimer is still reserving, a repeat is ``BusyError`` (503, retry); a claim
+left ``reserving`` for ``STALE_CLAIM_S`` (its caller died) is taken over: the holds it left are
+released and the lines reserved again, so an order never holds its units twice.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from aref.clock import Clock
-from aref.errors import ConflictError, InvalidInputError, NotFoundError
+from aref.errors import BusyError, ConflictError, InvalidInputError, NotFoundError
 from aref.store import Store
 from services.base import checks
 from services.base.checks import DEFAULT_IDS, IdFactory
@@ -30,9 +37,16 @@ from services.inventory.holds import Holds
 STOCK = "stock"
 RESERVATIONS = "reservations"
 MOVEMENTS = "stock_movements"
+CLAIMS = "reservation_orders"
+STALE_CLAIM_S = 10.0
 DEFAULT_TTL_S = 900.0
 MAX_TTL_S = 86_400.0
 LOW_STOCK = 5
+
+
+def claim_key(order_id: str, lines: Iterable[tuple[str, int]]) -> str:
+    """The claim of one order's reservation of these ``(sku, quantity)`` lines, in any order."""
+    return f"{order_id}:{sorted(lines)}"
 
 
 @dataclass(frozen=True)
@@ -115,6 +129,11 @@ class Stockroom:
             )
             for i, item in enumerate(items)
         ]
+        attempt = uuid.uuid4().hex
+        key = claim_key(order, lines)
+        earlier = self._claim(key, order, attempt)
+        if earlier is not None:
+            return earlier
         held: list[dict[str, Any]] = []
         try:
             for sku, quantity in lines:
@@ -122,8 +141,35 @@ class Stockroom:
         except BaseException:
             for reservation in held:
                 self.release(reservation["id"], reason="rolled back: another line failed")
+            self._store.delete(CLAIMS, key)
             raise
+        done = {"attempt": attempt, "status": "held", "at": self._clock.now(), "ids": [r["id"] for r in held]}
+        self._store.put(CLAIMS, key, done)
         return held
+
+    def _claim(self, key: str, order_id: str, attempt: str) -> list[dict[str, Any]] | None:
+        """Claim ``key`` (an order and its lines) for ``attempt``; the reservations of an earlier,
+        finished claim to replay. Taking over a stale claim releases what its attempt held."""
+        now = self._clock.now()
+        stale: list[float] = []
+
+        def change(current: dict[str, Any] | None) -> dict[str, Any] | None:
+            if current is not None and current["status"] == "held":
+                return None
+            if current is not None and now - current["at"] < STALE_CLAIM_S:
+                raise BusyError(f"stock for order {order_id} is being reserved by another request")
+            if current is not None:
+                stale.append(current["at"])
+            return {"attempt": attempt, "status": "reserving", "at": now, "ids": []}
+
+        claim = self._store.update(CLAIMS, key, change)
+        assert claim is not None
+        if claim["attempt"] != attempt:
+            return [self.reservation(r) for r in claim["ids"]]
+        for left in self._store.list(RESERVATIONS, where={"order_id": order_id, "status": "held"}) if stale else []:
+            if left["created_at"] >= stale[0]:
+                self.release(left["id"], reason="taken over: its request died before finishing")
+        return None
 
     def release(self, reservation_id: str, *, reason: str = "released") -> dict[str, Any]:
         reservation = self._end(reservation_id, "released", sweep_on_conflict=True)

@@ -5,8 +5,9 @@ fails over to the next available provider when one fails; whether an attempt fai
 caller's input (``provider_fails``, decided by the app from the fault board), so the ledger is
 deterministic given its inputs. A payment is recorded whatever the outcome (``captured`` or
 ``failed``). One order is captured at most once: a captured order replays its payment, and a
-concurrent attempt for the same order is refused (``ConflictError``) — the claim on
-``payment_orders`` is atomic across replicas and lapses after ``STALE_CLAIM_S``. Refunds never exceed what was captured.
+concurrent attempt for the same order is told to retry (``BusyError``, 503) — the claim on
+``payment_orders`` is atomic across replicas and lapses after ``STALE_CLAIM_S``. Refunds never
+exceed what was captured.
 Settlement batches every captured, unsettled payment into one ``settlements`` record.
 """
 
@@ -17,7 +18,7 @@ from enum import StrEnum
 from typing import Any
 
 from aref.clock import Clock
-from aref.errors import ConflictError, NotFoundError
+from aref.errors import BusyError, ConflictError, NotFoundError
 from aref.store import Store
 from services.base import checks
 from services.base.checks import DEFAULT_IDS, IdFactory
@@ -224,7 +225,7 @@ class PaymentLedger:
             if current is None or stale:
                 return {"payment_id": payment_id, "status": "processing", "at": now}
             if current["status"] == "processing":
-                raise ConflictError(f"a payment for order {order_id} is already in progress")
+                raise BusyError(f"a payment for order {order_id} is already in progress")
             return None
 
         claim = self._store.update(BY_ORDER, order_id, change)

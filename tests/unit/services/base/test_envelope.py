@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from aref.errors import ConflictError, InvalidInputError, NotFoundError, RejectedError, StoreError
+from aref.errors import BusyError, ConflictError, InvalidInputError, NotFoundError, RejectedError, StoreError
 from services.base.envelope import Envelope, InjectedFaultError, error_envelope, is_injected
 
 
@@ -36,6 +36,14 @@ from services.base.envelope import Envelope, InjectedFaultError, error_envelope,
 )
 def test_errors_map_to_one_status_each(exc: Exception, status: int, body: dict[str, str]) -> None:
     assert error_envelope(exc) == Envelope(status, body)
+
+
+def test_a_busy_claim_is_a_503_that_says_when_to_retry() -> None:
+    envelope = error_envelope(BusyError("a payment for order ORD-1 is already in progress", retry_after_s=2))
+
+    assert envelope == Envelope(
+        503, {"error": "a payment for order ORD-1 is already in progress", "busy": True}, headers={"Retry-After": "2"}
+    )
 
 
 def test_an_injected_fault_names_itself_and_is_recognised_as_never_run() -> None:

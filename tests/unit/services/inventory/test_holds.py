@@ -123,7 +123,7 @@ def test_availability_matches_a_model_across_reserve_release_commit_and_expiry(s
     rng = random.Random(12)
     on_hand = dict(ON_HAND)
     held: dict[str, dict[str, Any]] = {}  # id -> reservation, until released, committed or past its TTL
-    for _ in range(300):
+    for n in range(300):
         step = rng.choice(("reserve", "reserve", "release", "commit", "wait"))
         live = [r for r in held.values() if clock.now() < r["expires_at"]]
         if step == "reserve":
@@ -131,9 +131,9 @@ def test_availability_matches_a_model_across_reserve_release_commit_and_expiry(s
             available = on_hand[sku] - sum(r["quantity"] for r in live if r["sku"] == sku)
             if quantity > available:
                 with pytest.raises(ConflictError):
-                    room.reserve("ORD", [{"sku": sku, "quantity": quantity}], ttl_s=rng.choice((5, 20, 60)))
+                    room.reserve(f"ORD-{n}", [{"sku": sku, "quantity": quantity}], ttl_s=rng.choice((5, 20, 60)))
             else:
-                [new] = room.reserve("ORD", [{"sku": sku, "quantity": quantity}], ttl_s=rng.choice((5, 20, 60)))
+                [new] = room.reserve(f"ORD-{n}", [{"sku": sku, "quantity": quantity}], ttl_s=rng.choice((5, 20, 60)))
                 held[new["id"]] = new
         elif step in ("release", "commit") and held:
             chosen = held.pop(rng.choice(sorted(held)))

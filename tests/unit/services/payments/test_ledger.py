@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from aref.errors import ConflictError, InvalidInputError, NotFoundError
+from aref.errors import BusyError, ConflictError, InvalidInputError, NotFoundError
 from aref.testing import FakeClock, MemoryStore
 from services.payments.ledger import BY_ORDER, STALE_CLAIM_S, PaymentLedger
 from services.payments.providers import ProviderBoard, ProviderPolicy
@@ -121,7 +121,7 @@ def test_a_concurrent_attempt_for_the_same_order_is_refused_until_the_claim_laps
 ) -> None:
     store.put(BY_ORDER, "ORD-1", {"payment_id": "PAY-0", "status": "processing", "at": clock.now()})
 
-    with pytest.raises(ConflictError):
+    with pytest.raises(BusyError, match="in progress"):
         ledger.process("ORD-1", 10)
     clock.advance(STALE_CLAIM_S)
     assert ledger.process("ORD-1", 10)["status"] == "captured"
