@@ -6,10 +6,13 @@ attempt's fate is the caller's input (``attempt_fails(n)``, decided by the app f
 board) and its backoff is computed, so the dispatcher is deterministic and never sleeps.
 Every message ends ``delivered``, ``failed`` or ``shed`` in collection ``notifications``.
 The operator's shed level is shared by all replicas (collection ``notification_settings``).
+A message sent with an idempotency key is recorded under an id derived from the key: a repeat
+answers the delivered or shed record instead of sending again (a failed one is attempted again).
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -34,6 +37,16 @@ NOTIFICATIONS = "notifications"
 TEMPLATES = "notification_templates"
 SETTINGS = "notification_settings"
 STATUSES = ("delivered", "failed", "shed")
+
+
+def keyed_id(idempotency_key: str) -> str:
+    """The record id of the message sent with ``idempotency_key`` (the same on every replica)."""
+    key = checks.text("idempotency_key", idempotency_key, max_length=128)
+    return "NTF-" + hashlib.sha256(key.encode()).hexdigest()[:24]
+
+
+def _final(record: Mapping[str, Any] | None) -> bool:
+    return record is not None and record["status"] != "failed"
 
 
 def _never(attempt: int) -> bool:
@@ -68,11 +81,16 @@ class Dispatcher:
         floor: Priority = Priority.LOW,
         retries: bool = True,
         route: Callable[[str], tuple[str, str]] = _primary,
+        idempotency_key: str | None = None,
     ) -> dict[str, Any]:
         """Deliver one message (text, or a template with params); returns its record.
 
         ``floor`` and ``retries`` are what the degradation tier allows (``policy.tier_floor``);
         ``route`` maps the channel asked for to ``(route, channel used)`` (``policy.route_channel``)."""
+        earlier = self.replay(idempotency_key)
+        if earlier is not None:
+            return earlier
+        record_id = self._ids("NTF") if idempotency_key is None else keyed_id(idempotency_key)
         asked = checks.choice("channel", channel, CHANNELS)
         routed, kind = route(asked)
         to = checks.text("recipient", recipient)
@@ -90,7 +108,7 @@ class Dispatcher:
                     status = "delivered"
                     break
         record: dict[str, Any] = {
-            "id": self._ids("NTF"),
+            "id": record_id,
             "channel": kind,
             "route": routed,
             "recipient": to,
@@ -105,8 +123,19 @@ class Dispatcher:
             "backoff_s": round(float(sum(a["delay_s"] for a in attempts)), 6),
             "at": self._clock.now(),
         }
-        self._store.put(NOTIFICATIONS, record["id"], record)
-        return record
+        if idempotency_key is None:
+            self._store.put(NOTIFICATIONS, record_id, record)
+            return record
+        stored = self._store.update(NOTIFICATIONS, record_id, lambda c: None if _final(c) else record)
+        assert stored is not None
+        return stored
+
+    def replay(self, idempotency_key: str | None) -> dict[str, Any] | None:
+        """The delivered or shed message an earlier send with ``idempotency_key`` recorded, if any."""
+        if idempotency_key is None:
+            return None
+        earlier = self._store.get(NOTIFICATIONS, keyed_id(idempotency_key))
+        return earlier if _final(earlier) else None
 
     def send_batch(
         self,

@@ -62,6 +62,9 @@ class Send(BaseModel):
     params: dict[str, Any] = Field(default_factory=dict)
     priority: Level = "normal"
     order_id: str | None = Field(None, max_length=64)
+    idempotency_key: str | None = Field(
+        None, min_length=1, max_length=128, description="a repeat answers the delivered or shed message, unsent"
+    )
 
 
 class Batch(BaseModel):
@@ -152,6 +155,9 @@ class NotificationsService(ServiceReplica):
     async def _send(self, payload: Any) -> Envelope:
         def send(draw: FaultDraw) -> Envelope:
             request = parse(Send, payload)
+            earlier = self.dispatcher.replay(request.idempotency_key)
+            if earlier is not None:
+                return Envelope(200, earlier)  # sent (or shed) before: nothing sent, nothing counted again
             record = self.dispatcher.send(
                 request.channel,
                 request.recipient,
@@ -162,6 +168,7 @@ class NotificationsService(ServiceReplica):
                 order_id=request.order_id,
                 flags=self.runtime.control.flags,
                 attempt_fails=draw.fails,
+                idempotency_key=request.idempotency_key,
                 **self._controls(),
             )
             self._count_skipped(record)

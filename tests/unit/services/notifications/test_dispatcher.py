@@ -191,3 +191,24 @@ def test_a_route_sends_a_message_on_the_channel_it_picks(dispatcher: Dispatcher)
     record = dispatcher.send("push", "d-1", message="x", route=lambda channel: ("backup", "email"))
 
     assert (record["channel"], record["route"], record["status"]) == ("email", "backup", "delivered")
+
+
+def test_a_keyed_message_is_sent_once_and_a_repeat_answers_its_record(dispatcher: Dispatcher) -> None:
+    first = dispatcher.send("email", "ann@example.com", message="receipt", order_id="ORD-1", idempotency_key="r:ORD-1")
+    again = dispatcher.send("email", "ann@example.com", message="receipt", order_id="ORD-1", idempotency_key="r:ORD-1")
+
+    assert again == first
+    assert first["id"].startswith("NTF-")
+    assert first["id"] != "NTF-1"
+    assert dispatcher.replay("r:ORD-1") == first
+    assert (dispatcher.replay("r:ORD-2"), dispatcher.replay(None)) == (None, None)
+    assert len(dispatcher.history(limit=10)) == 1
+
+
+def test_a_keyed_message_that_failed_is_attempted_again(dispatcher: Dispatcher) -> None:
+    failed = dispatcher.send("sms", "+100", message="hi", attempt_fails=lambda n: True, idempotency_key="k")
+    assert dispatcher.replay("k") is None
+    delivered = dispatcher.send("sms", "+100", message="hi", idempotency_key="k")
+
+    assert (failed["status"], delivered["status"], delivered["id"]) == ("failed", "delivered", failed["id"])
+    assert len(dispatcher.history(limit=10)) == 1
