@@ -4,7 +4,12 @@ Routes (prefix ``/gateway``): POST /api/orders, GET /api/services/deep-health,
 GET /api/gateway/stats, GET /api/gateway/requests. Handle methods: ``place_order``,
 ``deep_health``, ``gateway_stats``, ``recent_requests`` (+ ``apply_faults``, ``whoami``, ``health``).
 Every call to a service goes through that edge's guard chain (``gateway-><service>``); only
-calls that are safe to repeat are marked idempotent (payment capture is, by order id). A
+calls that are safe to repeat are marked idempotent, so a failed one is retried, on whichever
+replica Serve picks: creating the order (under the request's idempotency key), capturing the
+payment (one per order), reserving stock (one per order and lines), confirming or cancelling, and
+the receipt (one per order). Every request has an idempotency key: the client's
+(``Idempotency-Key`` header or ``idempotency_key``), else one of its own; a client's repeat with
+its key answers the same order, and the answer carries the key in ``Idempotency-Key``. A
 synthetic order (``X-AREF-Synthetic: 1``, the prober's) calls every service as synthetic too and
 stays out of the request log.
 
@@ -18,9 +23,10 @@ With ``AREF_BARE_DATA_PLANE`` (benchmarks only) calls bypass the guards and no r
 import asyncio
 import dataclasses
 import time
+import uuid
 from typing import Any, Literal
 
-from fastapi import Query
+from fastapi import Header, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from ray import serve
@@ -66,6 +72,9 @@ class PlaceOrder(BaseModel):
     channel: Literal["email", "sms", "push", "webhook"] = "email"
     recipient: str | None = Field(None, min_length=1, max_length=200)
     priority: Literal["low", "normal", "high", "critical"] = "normal"
+    idempotency_key: str | None = Field(
+        None, min_length=1, max_length=128, description="a repeat with the same key answers the same order"
+    )
 
 
 class HandleShop:
@@ -76,7 +85,7 @@ class HandleShop:
         self._handles = {name: serve.get_deployment_handle(name, app_name=name) for name in DOWNSTREAM}
 
     async def create_order(self, payload: dict[str, Any]) -> Envelope:
-        return await self._call("orders", "create_order", payload)
+        return await self._call("orders", "create_order", payload, idempotent="idempotency_key" in payload)
 
     async def confirm_order(self, order_id: str, payment_id: str) -> Envelope:
         return await self._call("orders", "confirm_order", order_id, payment_id, idempotent=True)
@@ -91,10 +100,10 @@ class HandleShop:
         return await self._call("payments", "refund_payment", payment_id, reason)
 
     async def reserve_stock(self, payload: dict[str, Any]) -> Envelope:
-        return await self._call("inventory", "reserve_stock", payload)
+        return await self._call("inventory", "reserve_stock", payload, idempotent=True)
 
     async def send_notification(self, payload: dict[str, Any]) -> Envelope:
-        return await self._call("notifications", "send_notification", payload)
+        return await self._call("notifications", "send_notification", payload, idempotent="idempotency_key" in payload)
 
     async def health_of(self, service: str, timeout_s: float) -> dict[str, Any]:
         """A service's health without the guards (a probe must not trip breakers)."""
@@ -119,6 +128,7 @@ class HandleShop:
 
 
 api = create_api("AREF gateway")
+IDEMPOTENCY_KEY = Header(None, alias="Idempotency-Key", min_length=1, max_length=128)
 
 
 @serve.deployment(name="gateway", ray_actor_options={"num_cpus": 0.05}, health_check_period_s=1)
@@ -165,8 +175,9 @@ class GatewayService(ServiceReplica):
         return {"requests": found, "count": len(found)}
 
     @api.post("/api/orders")
-    async def http_place(self, body: PlaceOrder) -> JSONResponse:
-        return respond(await self._place(body.model_dump()))
+    async def http_place(self, body: PlaceOrder, key: str | None = IDEMPOTENCY_KEY) -> JSONResponse:
+        payload = body.model_dump()
+        return respond(await self._place({**payload, "idempotency_key": key or payload["idempotency_key"]}))
 
     @api.get("/api/services/deep-health")
     async def http_deep_health(self) -> JSONResponse:
@@ -186,6 +197,7 @@ class GatewayService(ServiceReplica):
 
         async def place(_: FaultDraw) -> Envelope:
             request = parse(PlaceOrder, payload)
+            key = request.idempotency_key or f"gw-{uuid.uuid4().hex}"  # a key of its own: steps may be retried
             control = self.runtime.control
             if not control.feature_on(NEW_ORDERS):
                 self.runtime.skip(NEW_ORDERS)
@@ -195,7 +207,8 @@ class GatewayService(ServiceReplica):
             if skip is not None:
                 self.runtime.skip(skip[0])
             pipeline = Pipeline(self.shop, skip_receipt=skip[1] if skip is not None else None)
-            return await pipeline.run(request.model_dump())
+            done = await pipeline.run({**request.model_dump(), "idempotency_key": key})
+            return dataclasses.replace(done, headers={**done.headers, "Idempotency-Key": key})
 
         envelope = await self.runtime.run_async("place_order", place)
         logged = self.runtime.control.flag_on("gateway", "analytics") and not self.runtime.settings.bare_data_plane

@@ -12,6 +12,10 @@ Each step is timed and reported as ``{step, status, latency_ms, error?}`` with s
 - the receipt is non-critical: a failure or a shed message never fails the order; with
   ``skip_receipt`` (why: degradation tier minimal or above, or the flag ``gateway.receipts`` off,
   see ``receipt_skip``) it is ``skipped`` with that reason and notifications is not called.
+Every step is safe to repeat, so a retried step (on another replica, after one was lost) or a
+client's repeat of the whole request never charges, reserves or sends twice: the order is created
+under the request's idempotency key, the payment is one per order, the reservation one per order
+and lines, the receipt one per order (key ``receipt:<order id>``).
 The shop is reached through ``Shop`` (guarded DeploymentHandle calls in production, fakes in tests).
 """
 
@@ -66,6 +70,8 @@ class Pipeline:
         started = self._timer()
         order_payload = {"customer": request["customer"], "items": list(request["items"])}
         order_payload["currency"] = request.get("currency", "USD")
+        if request.get("idempotency_key"):
+            order_payload["idempotency_key"] = request["idempotency_key"]
         created = await self._step("create_order", self._shop.create_order(order_payload))
         if not created.ok:
             return self._finish(started, created)
@@ -116,6 +122,7 @@ class Pipeline:
             },
             "priority": request.get("priority", "normal"),
             "order_id": order["id"],
+            "idempotency_key": f"receipt:{order['id']}",
         }
         sent = await self._step("send_receipt", self._shop.send_notification(payload))
         self._parts["notification"] = sent.body

@@ -71,8 +71,11 @@ class FakeLink:
             raise RuntimeError("actor died")
 
 
-def serve_free(deployment: Any, service: str, args: dict[str, Any] | None = None, clock: Any = None) -> Any:
-    """A shop deployment's own class built without Serve: fake link and clock, in-memory store.
+def serve_free(
+    deployment: Any, service: str, args: dict[str, Any] | None = None, clock: Any = None, store: Any = None
+) -> Any:
+    """A shop deployment's own class built without Serve: fake link and clock, in-memory store
+    (``store``: one shared with another replica of the service).
 
     ``deployment`` is the ``@serve.deployment`` object; its class is the one ``@serve.ingress`` wrapped."""
     from aref.config import load_settings
@@ -88,7 +91,7 @@ def serve_free(deployment: Any, service: str, args: dict[str, Any] | None = None
         settings=load_settings(),
         link=FakeLink(),
         clock=clock or FakeClock(1_000.0),
-        store=MemoryStore(),
+        store=store if store is not None else MemoryStore(),
         identity=identity,
         autostart=False,
     )
