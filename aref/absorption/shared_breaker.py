@@ -4,7 +4,9 @@ Invariants:
 - One breaker per edge (``"caller->dependency"``); reports for an unknown edge are refused.
 - Reports are idempotent: per (edge, reporter) only a sequence number above the last applied
   one is applied, so a retried or replayed report changes nothing. A reporter id must be
-  unique per process lifetime (a restarted replica reports under a new id).
+  unique per process lifetime (a restarted replica reports under a new id), so a reporter
+  silent for ``FORGET_REPORTER_S`` is gone for good and forgotten on ``tick`` (a replaced
+  replica's sequence would otherwise be kept for ever).
 - ``version`` grows by one on every state change of any edge; a decision carries the version
   of its last change, so a replica can apply decisions in any order and keep the newest.
 - A replica may be more restrictive than the registry, never less: ``combine_states``.
@@ -22,6 +24,8 @@ from aref.absorption.edges import split_edge
 from aref.clock import Clock
 from aref.errors import InvalidInputError, NotFoundError
 from aref.events import Event, EventCategory, EventSink, Severity
+
+FORGET_REPORTER_S = 300.0
 
 _EVENT_TYPES: Mapping[BreakerState, tuple[str, Severity]] = {
     BreakerState.OPEN: ("circuit_breaker_opened", Severity.WARNING),
@@ -91,7 +95,7 @@ class SharedBreakerRegistry:
         self._breakers: dict[str, CircuitBreaker] = {}
         self._versions: dict[str, int] = {}
         self._version = 0
-        self._sequences: dict[tuple[str, str], int] = {}
+        self._sequences: dict[tuple[str, str], tuple[int, float]] = {}  # -> (last sequence, seen at)
         self._pending: list[BreakerTransition] = []
         self._episodes: dict[str, str] = {}
         self._correlations: dict[str, str] = {}
@@ -121,9 +125,9 @@ class SharedBreakerRegistry:
         breaker = self._breaker(report.edge)
         key = (report.edge, report.reporter_id)
         last = self._sequences.get(key)
-        if last is not None and report.sequence <= last:
+        if last is not None and report.sequence <= last[0]:
             return False
-        self._sequences[key] = report.sequence
+        self._sequences[key] = (report.sequence, self._clock.now())
         breaker.record(successes=report.successes, failures=report.failures, excluded=report.excluded, at=report.at)
         self._flush(correlation_id)
         return True
@@ -148,10 +152,18 @@ class SharedBreakerRegistry:
         return self._episodes.get(edge)
 
     def tick(self) -> None:
-        """Perform due OPEN -> HALF_OPEN transitions (and publish them)."""
+        """Perform due OPEN -> HALF_OPEN transitions (and publish them); forget reporters long gone."""
         for breaker in self._breakers.values():
             breaker.tick()
         self._flush(None)
+        gone = self._clock.now() - FORGET_REPORTER_S
+        for key in [k for k, (_, seen) in self._sequences.items() if seen <= gone]:
+            del self._sequences[key]
+
+    @property
+    def reporters(self) -> int:
+        """How many (edge, reporter) sequences are kept."""
+        return len(self._sequences)
 
     def decision(self, edge: str) -> BreakerDecision:
         snap = self._breaker(edge).snapshot()

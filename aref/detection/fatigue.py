@@ -3,7 +3,9 @@
 Two symptoms of a noisy pager: more alerts per week than the budget, and too few alerts leading
 to an action. ``alerts_per_action`` is compared with the target ratio from settings (at most
 that many alerts per actioned alert); the ratio is judged only once ``min_alerts`` alerts fired
-in the window, so one unactioned alert is not called fatigue.
+in the window, so one unactioned alert is not called fatigue. Alerts older than the window are
+forgotten as new ones are recorded, and at most ``MAX_KEPT`` are kept (the oldest go first), so
+memory stays bounded whether or not anyone reads the statistics.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from dataclasses import dataclass
 from aref.errors import InvalidInputError
 
 WEEK_SECONDS = 7 * 86400.0
+MAX_KEPT = 50_000
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,13 @@ class FatigueMonitor:
         self._fired[alert_id] = fired_at
         if actioned:
             self._actioned.add(alert_id)
+        self._forget_before(fired_at - self._window)
+        while len(self._fired) > MAX_KEPT:
+            self._actioned.discard(self._fired.popitem(last=False)[0])
+
+    @property
+    def kept(self) -> int:
+        return len(self._fired)
 
     def mark_actioned(self, alert_id: str) -> bool:
         """Count an alert as having led to an action; ``False`` if it is not in the window."""
@@ -65,11 +75,7 @@ class FatigueMonitor:
         return True
 
     def stats(self, now: float) -> FatigueStats:
-        for alert_id, fired_at in list(self._fired.items()):
-            if fired_at >= now - self._window:
-                break
-            del self._fired[alert_id]
-            self._actioned.discard(alert_id)
+        self._forget_before(now - self._window)
         total, actioned = len(self._fired), len(self._actioned)
         per_action = total / actioned if actioned else None
         over_budget = total > self._max_per_week * self._window / WEEK_SECONDS
@@ -85,3 +91,11 @@ class FatigueMonitor:
             ratio_breached=ratio_breached,
             fatigued=over_budget or ratio_breached,
         )
+
+    def _forget_before(self, cutoff: float) -> None:
+        while self._fired:
+            alert_id, fired_at = next(iter(self._fired.items()))
+            if fired_at >= cutoff:
+                return
+            del self._fired[alert_id]
+            self._actioned.discard(alert_id)

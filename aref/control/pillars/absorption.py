@@ -67,13 +67,22 @@ class AbsorptionService(PillarService):
         replica, service = record.get("replica_id"), record.get("service")
         if not isinstance(replica, str) or not isinstance(service, str):
             raise InvalidInputError("applied", "needs replica_id and service")
+        self._forget_silent()
         self._applied[replica] = {**record, "received_at": self._clock.now()}
 
     async def applied(self) -> list[dict[str, Any]]:
         """The applied control state each replica reported within ``APPLIED_KEPT_S``, by service then replica."""
+        self._forget_silent()
+        return sorted(self._applied.values(), key=lambda r: (r["service"], r["replica_id"]))
+
+    @property
+    def replicas_reporting(self) -> int:
+        """Replicas whose applied state is kept (a replaced replica's goes after ``APPLIED_KEPT_S``)."""
+        return len(self._applied)
+
+    def _forget_silent(self) -> None:
         horizon = self._clock.now() - APPLIED_KEPT_S
         self._applied = {r: a for r, a in self._applied.items() if a["received_at"] >= horizon}
-        return sorted(self._applied.values(), key=lambda r: (r["service"], r["replica_id"]))
 
     async def set_tier(self, service: str, tier: str | None, reason: str = "") -> dict[str, Any]:
         """Pin ``service`` to ``tier`` (a tier name), or lift its pin with None; the tier now in force."""

@@ -65,8 +65,10 @@ class RecoveryService(PillarService):
 
     def on_events(self, events: Sequence[Event]) -> None:
         for event in events:
-            if event.topic == RECOVERY_RESOLVED and not self.engine.dry_run:
-                self.later(self._undo(str(event.payload["recovery_id"])))
+            if event.topic == RECOVERY_RESOLVED:
+                self.runner.forget(str(event.payload["recovery_id"]))
+                if not self.engine.dry_run:
+                    self.later(self._undo(str(event.payload["recovery_id"])))
 
     def _undo(self, recovery_id: str) -> Effect:
         async def undo() -> None:

@@ -1,7 +1,8 @@
 """The control changes recovery made (flag, traffic weights, replica target), kept for rollback.
 
 Each change holds the value before and after; ``last`` is the newest change not undone yet.
-Every change is also written to the store (collection ``recovery_changes``).
+Every change is also written to the store (collection ``recovery_changes``). Memory keeps the
+newest ``MAX_KEPT``: past that, undone changes go first, oldest first, then the oldest of any.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from aref.records import to_record
 from aref.store import Store
 
 CHANGES = "recovery_changes"
+MAX_KEPT = 500
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,8 @@ class ChangeJournal:
     def add(self, change: ControlChange) -> None:
         self.changes.append(change)
         self._store.put(CHANGES, change.id, to_record(change))
+        while len(self.changes) > MAX_KEPT:
+            self.changes.remove(next((c for c in self.changes if c.undone), self.changes[0]))
 
     def last(self) -> ControlChange | None:
         return next((c for c in reversed(self.changes) if not c.undone), None)

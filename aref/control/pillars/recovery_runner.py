@@ -8,7 +8,9 @@ it and advances the engine at once, so the next step starts in the same settle; 
 wait on the runtime (a replacement replica, a scale-out) answers ``Then`` with the follow-up to run
 on the next poll (one poll per tick, never a busy loop). A condition is read again on every poll;
 a reading that holds advances at once, one that does not is shown until the next. In-flight
-work is keyed on ``(recovery_id, runbook, step_index)``.
+work is keyed on ``(recovery_id, runbook, step_index)``; ``forget`` drops every key of a recovery
+that ended (a step that timed out or was cut short by an escalation is never polled again), and
+work of a forgotten recovery that finishes later stores nothing.
 """
 
 from __future__ import annotations
@@ -95,12 +97,25 @@ class PortRunner:
                 outcome = StepResult.failed(f"{type(exc).__name__}: {exc}")
             except Exception as exc:  # a port failing is a failed step, never a crashed recovery
                 outcome = StepResult.failed(f"{type(exc).__name__}: {exc}")
+            if key not in self._busy:
+                return  # its recovery ended (``forget``) while the work was in flight
             self._busy.discard(key)
             self._results[key] = outcome
             if isinstance(outcome, StepResult) and outcome.progress != StepProgress.PENDING:
                 self._advance()
 
         self._queue(effect)
+
+    def forget(self, recovery_id: str) -> None:
+        """Drop the results, readings and in-flight marks of a recovery that ended."""
+        self._busy = {k for k in self._busy if k[0] != recovery_id}
+        self._results = {k: v for k, v in self._results.items() if k[0] != recovery_id}
+        self._readings = {k: v for k, v in self._readings.items() if k[0] != recovery_id}
+
+    @property
+    def kept(self) -> int:
+        """Keys held: in flight, or finished and not yet polled."""
+        return len(self._busy | set(self._results) | set(self._readings))
 
     # -- Verifier ---------------------------------------------------------------------------
 
@@ -120,6 +135,8 @@ class PortRunner:
                     verdict = await handler(params, context)
                 except Exception as exc:  # an unreadable condition does not hold; the step times out
                     verdict = Verdict(False, f"cannot read {condition}: {type(exc).__name__}: {exc}")
+                if key not in self._busy:
+                    return
                 self._busy.discard(key)
                 self._readings[key] = verdict
                 if verdict.holds:

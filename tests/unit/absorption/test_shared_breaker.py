@@ -4,6 +4,7 @@ import pytest
 
 from aref.absorption.breaker import BreakerConfig, BreakerState, CircuitBreaker
 from aref.absorption.shared_breaker import (
+    FORGET_REPORTER_S,
     BreakerDecision,
     OutcomeReport,
     SharedBreakerRegistry,
@@ -88,6 +89,21 @@ def test_sequences_are_tracked_per_reporter_and_edge() -> None:
     assert reg.apply(report("r2", 7, bad=1)) is True
     assert reg.apply(report("r1", 7, bad=1, edge="orders->payments")) is True
     assert reg.snapshot(EDGE).calls_in_window == 2
+
+
+def test_a_reporter_silent_for_the_forget_time_is_forgotten_and_a_live_one_kept() -> None:
+    clock = FakeClock(T0)
+    reg = registry(clock)
+    reg.apply(report("replaced", 5, ok=1))
+    clock.advance(FORGET_REPORTER_S / 2)
+    reg.apply(report("live", 1, ok=1))
+    clock.advance(FORGET_REPORTER_S / 2)
+    reg.tick()
+    assert reg.reporters == 1
+    assert reg.apply(report("live", 1, ok=1)) is False  # still deduplicated
+    clock.advance(FORGET_REPORTER_S)
+    reg.tick()
+    assert reg.reporters == 0
 
 
 def test_unknown_edge_applies_nothing_from_the_batch() -> None:

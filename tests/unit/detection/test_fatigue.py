@@ -4,6 +4,7 @@ from typing import Any
 
 import pytest
 
+from aref.detection import fatigue
 from aref.detection.fatigue import WEEK_SECONDS, FatigueMonitor
 from aref.errors import InvalidInputError
 
@@ -85,3 +86,20 @@ def test_invalid_parameters_name_the_field(kwargs: dict[str, Any], field: str) -
     with pytest.raises(InvalidInputError) as err:
         monitor(**kwargs)
     assert err.value.field == field
+
+
+def test_memory_is_bounded_by_the_window_and_the_cap_without_reading_stats() -> None:
+    monitor = FatigueMonitor(max_per_week=10, target_alerts_per_action=5.0, window_seconds=100.0)
+    for n in range(1000):
+        monitor.record(f"A{n}", fired_at=float(n), actioned=n % 2 == 0)
+    assert monitor.kept == 101  # fired within the last 100 s of the newest
+    assert monitor.stats(999.0).actioned == 50  # the even ones of 899..999
+
+
+def test_the_cap_drops_the_oldest_alerts(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fatigue, "MAX_KEPT", 3)
+    monitor = FatigueMonitor(max_per_week=10, target_alerts_per_action=5.0)
+    for n in range(5):
+        monitor.record(f"A{n}", fired_at=100.0 + n, actioned=True)
+    assert monitor.kept == 3
+    assert (monitor.mark_actioned("A0"), monitor.mark_actioned("A4")) == (False, True)

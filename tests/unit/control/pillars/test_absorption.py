@@ -119,3 +119,12 @@ def test_applied_state_is_kept_per_replica_until_the_replica_goes_silent() -> No
         absorption.report_applied({"tier": "full"})
     env.clock.advance(APPLIED_KEPT_S + 1)
     assert run(absorption.applied()) == []
+
+
+def test_replaced_replicas_are_forgotten_even_when_nobody_reads_the_applied_view() -> None:
+    env = FakeEnvironment()
+    absorption = absorption_in(env)
+    for n in range(50):  # a replica replaced every 10 s, its successor reporting
+        absorption.report_applied({"service": "orders", "replica_id": f"o{n}", "tier": "full"})
+        env.clock.advance(10)
+    assert absorption.replicas_reporting <= APPLIED_KEPT_S / 10 + 1

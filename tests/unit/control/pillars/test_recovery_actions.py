@@ -139,6 +139,29 @@ def test_the_runner_keeps_work_pending_follows_up_once_per_poll_and_advances_whe
     assert runner.run("unknown", {}, ctx(step=1)).progress == StepProgress.FAILED
 
 
+def test_a_forgotten_recovery_keeps_nothing_not_even_work_that_finishes_later() -> None:
+    host = Host()
+
+    async def act(params: Mapping[str, Any], context: StepContext) -> Outcome:
+        return StepResult.done("done")
+
+    async def rate(params: Mapping[str, Any], context: StepContext) -> Verdict:
+        return Verdict(False, "0.3")
+
+    runner = PortRunner({"act": act}, {"rate": rate}, host.later, host.advance)
+    runner.run("act", {}, ctx(step=0))  # finishes, but is never polled again (the step timed out)
+    runner.check("rate", {}, ctx(step=1))
+    host.settle()
+    runner.run("act", {}, ctx(step=2, recovery="REC-2"))
+    runner.run("act", {}, ctx(step=3))  # still queued when its recovery ends
+    assert runner.kept == 4
+    runner.forget("REC-1")
+    host.settle()
+    assert runner.kept == 1  # REC-2's result, waiting for its poll
+    assert runner.run("act", {}, ctx(step=2, recovery="REC-2")) == StepResult.done("done")
+    assert runner.kept == 0
+
+
 def test_the_runner_reads_a_condition_on_every_poll_and_advances_only_when_it_holds() -> None:
     host = Host()
     readings = iter([Verdict(False, "0.3"), Verdict(True, "0.01")])
