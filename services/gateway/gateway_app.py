@@ -77,6 +77,38 @@ class PlaceOrder(BaseModel):
     )
 
 
+class PipelineAnswer(BaseModel):
+    """What ``POST /api/orders`` answers: the pipeline's parts and steps, and the error of a failed order."""
+
+    model_config = ConfigDict(extra="allow")
+    status: str = Field(description="completed, failed, or refused (a tier refuses new orders)")
+    pipeline: dict[str, Any] | None = None
+    error: str | None = None
+
+
+class ErrorAnswer(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    error: str
+    field: str | None = None
+
+
+ORDER_ANSWERS: dict[int | str, dict[str, Any]] = {
+    201: {"model": PipelineAnswer, "description": "the order went through the pipeline"},
+    **{
+        code: {"model": PipelineAnswer, "description": why}
+        for code, why in (
+            (404, "a step's service does not know an item (e.g. an unknown SKU)"),
+            (409, "a step was refused in the current state (e.g. insufficient stock)"),
+            (429, "a rate limiter refused a step"),
+            (502, "the payment failed at every provider"),
+            (503, "a step's service shed it, or new orders are refused (Retry-After)"),
+            (504, "a step timed out"),
+        )
+    },
+    422: {"model": ErrorAnswer, "description": "the request is invalid; field names what"},
+}
+
+
 class HandleShop:
     """The shop reached through DeploymentHandles, each call guarded by its edge's chain."""
 
@@ -174,7 +206,7 @@ class GatewayService(ServiceReplica):
         found = self.log.recent(limit)
         return {"requests": found, "count": len(found)}
 
-    @api.post("/api/orders")
+    @api.post("/api/orders", status_code=201, response_model=None, responses=ORDER_ANSWERS)
     async def http_place(self, body: PlaceOrder, key: str | None = IDEMPOTENCY_KEY) -> JSONResponse:
         payload = body.model_dump()
         return respond(await self._place({**payload, "idempotency_key": key or payload["idempotency_key"]}))
