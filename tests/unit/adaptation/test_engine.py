@@ -35,16 +35,6 @@ SHED = [topics.FLAG_CHANGED, topics.STRATEGY_EXECUTED]  # payments has one optio
 
 
 @pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock(T0)
-
-
-@pytest.fixture
-def sink() -> EventCapture:
-    return EventCapture()
-
-
-@pytest.fixture
 def engine(clock: FakeClock, sink: EventCapture) -> AdaptationEngine:
     engine = AdaptationEngine(SETTINGS, clock, sink)
     engine.observe_capacity(roomy(clock))

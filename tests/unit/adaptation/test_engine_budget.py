@@ -13,9 +13,9 @@ from aref.models import HealthSample
 from aref.testing import EventCapture, FakeClock, MemoryStore
 
 from .factories import alert_fired, alert_resolved, optional_flags
-from .test_engine import SETTINGS, clock, engine, sink
+from .test_engine import SETTINGS, engine
 
-__all__ = ["clock", "engine", "sink"]  # the engine suite's fixtures
+__all__ = ["engine"]  # the engine suite's fixture (clock and sink come from conftest.py)
 OPTIONAL_PAYMENTS = list(optional_flags("payments"))
 
 

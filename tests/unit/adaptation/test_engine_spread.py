@@ -17,16 +17,6 @@ NOTIFICATIONS = {"service": "notifications", "metric": "latency_p99", "severity"
 
 
 @pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock(T0)
-
-
-@pytest.fixture
-def sink() -> EventCapture:
-    return EventCapture()
-
-
-@pytest.fixture
 def engine(clock: FakeClock, sink: EventCapture) -> AdaptationEngine:
     return AdaptationEngine(SETTINGS, clock, sink)
 

@@ -14,11 +14,6 @@ REMOVED = ("recommendations", "search", "experimental", "auth")
 
 
 @pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock(T0)
-
-
-@pytest.fixture
 def flags(clock: FakeClock) -> FeatureFlagManager:
     return FeatureFlagManager(SERVICES, clock)
 

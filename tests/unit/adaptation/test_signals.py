@@ -11,11 +11,6 @@ from aref.testing import FakeClock
 from .factories import T0, alert_payload, event
 
 
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock(T0)
-
-
 def test_alert_signal_reads_every_contract_field(clock: FakeClock) -> None:
     sig = AlertSignal.from_event(event(clock, "detection.alert_fired", alert_payload()))
     assert sig == AlertSignal(
