@@ -24,10 +24,12 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.e2e.tiers import REST_WITHIN_S, at_rest
 from tests.integration.helpers import api, running_ids, serve_replicas
 from tests.stack import Stack, wait_for
 
 SERVICES = ("gateway", "orders")
+SHOP = ("gateway", "orders", "payments", "inventory", "notifications")
 ROUNDS = 3
 RATE_PER_S = 6.0
 SETTLE_S = 4.0  # load before the first kill and between rounds
@@ -169,6 +171,7 @@ def restored(stack: Stack) -> Iterator[None]:
     for service, count in before.items():
         wait_for(lambda s=service, n=count: len(running_ids(s)) == n, timeout=120, what=f"{service} back to {count}")
     wait_for(lambda: not api("GET", "/api/aref/recovery").json()["active"], timeout=180, what="no recovery at work")
+    wait_for(lambda: all(at_rest(s) for s in SHOP), timeout=2 * REST_WITHIN_S, what="every service at rest")
 
 
 def test_with_two_replicas_a_lost_one_costs_no_order(ray_client: Any, stack: Stack, restored: None) -> None:
