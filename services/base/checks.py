@@ -24,11 +24,18 @@ def text(field: str, value: Any, *, max_length: int = 200) -> str:
     return value.strip()
 
 
+MAX_AMOUNT = 1_000_000_000.0
+"""The largest amount of money anything in the shop holds (a price, an order's total, a payment)."""
+
+
 def amount(field: str, value: Any) -> float:
-    """A finite number > 0, rounded to cents."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
-        raise InvalidInputError(field, "must be a number > 0")
-    return round(float(value), 2)
+    """A number from 0.01 to ``MAX_AMOUNT``, rounded to cents."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise InvalidInputError(field, f"must be a number from 0.01 to {MAX_AMOUNT:.0f}")
+    cents = round(float(value), 2)
+    if not 0.01 <= cents <= MAX_AMOUNT:
+        raise InvalidInputError(field, f"must be a number from 0.01 to {MAX_AMOUNT:.0f}")
+    return cents
 
 
 def count(field: str, value: Any, *, minimum: int = 1, maximum: int = 1_000_000) -> int:

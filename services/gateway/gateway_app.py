@@ -34,6 +34,7 @@ from ray.serve import Application
 
 from aref.absorption.degradation import NEW_ORDERS, ORDER_RECEIPTS
 from aref.config import load_settings
+from services.base.checks import MAX_AMOUNT
 from services.base.envelope import Envelope
 from services.base.faults import FaultDraw
 from services.base.guards import GuardPolicy
@@ -62,7 +63,7 @@ class GatewayArgs(BaseModel):
 class Item(BaseModel):
     sku: str = Field(min_length=1, max_length=64)
     quantity: int = Field(ge=1, le=10_000)
-    unit_price: float = Field(gt=0)
+    unit_price: float = Field(ge=0.01, le=MAX_AMOUNT)
 
 
 class PlaceOrder(BaseModel):

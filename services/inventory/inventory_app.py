@@ -26,6 +26,7 @@ from ray.serve import Application
 from aref.absorption.degradation import STOCK_LISTINGS, STOCK_REPORTS, STOCK_RESTOCK, STOCK_SWEEP
 from aref.errors import InvalidInputError
 from services.base.admin import ADMIN
+from services.base.checks import MAX_AMOUNT
 from services.base.envelope import Envelope
 from services.base.replica import ServiceReplica, create_api, parse, respond
 from services.inventory.stockroom import MAX_TTL_S, RestockPolicy, Stockroom
@@ -34,7 +35,7 @@ from services.inventory.stockroom import MAX_TTL_S, RestockPolicy, Stockroom
 class CatalogItem(BaseModel):
     sku: str = Field(min_length=1, max_length=64)
     name: str = Field(min_length=1, max_length=200)
-    price: float = Field(gt=0)
+    price: float = Field(ge=0.01, le=MAX_AMOUNT)
     on_hand: int = Field(ge=0)
 
 

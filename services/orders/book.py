@@ -121,7 +121,7 @@ class OrderBook:
             "id": order_id,
             "customer": who,
             "items": lines,
-            "total": round(sum(line["quantity"] * line["unit_price"] for line in lines), 2),
+            "total": checks.amount("items", sum(line["quantity"] * line["unit_price"] for line in lines)),
             "currency": money,
             "status": OrderStatus.PENDING.value,
             "payment_id": None,

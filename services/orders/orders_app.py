@@ -25,6 +25,7 @@ from ray.serve import Application
 
 from aref.absorption.degradation import NEW_ORDERS, ORDER_FULFILMENT, ORDER_LISTINGS, ORDER_REPORTS
 from services.base.admin import ADMIN
+from services.base.checks import MAX_AMOUNT
 from services.base.envelope import Envelope
 from services.base.replica import ServiceReplica, create_api, parse, respond
 from services.orders.book import OrderBook
@@ -49,7 +50,7 @@ class OrdersArgs(BaseModel):
 class Line(BaseModel):
     sku: str = Field(min_length=1, max_length=64)
     quantity: int = Field(ge=1, le=10_000)
-    unit_price: float = Field(gt=0)
+    unit_price: float = Field(ge=0.01, le=MAX_AMOUNT)
 
 
 class CreateOrder(BaseModel):

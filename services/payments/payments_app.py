@@ -26,6 +26,7 @@ from ray.serve import Application
 
 from aref.absorption.degradation import PAYMENT_LISTINGS, PAYMENT_REPORTS, PAYMENT_SETTLEMENT
 from services.base.admin import ADMIN
+from services.base.checks import MAX_AMOUNT
 from services.base.envelope import Envelope
 from services.base.faults import FaultDraw
 from services.base.replica import ServiceReplica, create_api, parse, respond
@@ -50,12 +51,12 @@ class PaymentsArgs(BaseModel):
 
 class ProcessPayment(BaseModel):
     order_id: str = Field(min_length=1, max_length=64)
-    amount: float = Field(gt=0)
+    amount: float = Field(ge=0.01, le=MAX_AMOUNT)
     currency: str = Field("USD", min_length=3, max_length=3)
 
 
 class Refund(BaseModel):
-    amount: float | None = Field(None, gt=0)
+    amount: float | None = Field(None, ge=0.01, le=MAX_AMOUNT)
     reason: str = Field("refund requested", max_length=200)
 
 

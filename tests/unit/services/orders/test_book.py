@@ -124,6 +124,13 @@ def test_illegal_transitions_are_refused_and_change_nothing(book: OrderBook, set
     assert book.audit(order["id"]) == trail
 
 
+def test_an_order_whose_total_is_beyond_any_amount_is_refused_naming_its_items(book: OrderBook) -> None:
+    lines = [{"sku": "SKU-1", "quantity": 950, "unit_price": 1e9}]  # each line valid, the total is not
+    with pytest.raises(InvalidInputError) as caught:
+        book.create("ann", lines)
+    assert caught.value.field == "items"
+
+
 def test_repeating_a_move_answers_the_order_unchanged_but_other_details_conflict(book: OrderBook) -> None:
     order = book.create("ann", LINES)
     confirmed = book.confirm(order["id"], payment_id="PAY-1")
