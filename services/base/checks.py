@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -24,8 +25,17 @@ def text(field: str, value: Any, *, max_length: int = 200) -> str:
     return value.strip()
 
 
+IDEMPOTENCY_KEY_PATTERN = r"^[!-~]{1,128}$"
+"""An idempotency key: 1 to 128 visible ASCII characters (it travels back in a response header)."""
 MAX_AMOUNT = 1_000_000_000.0
 """The largest amount of money anything in the shop holds (a price, an order's total, a payment)."""
+
+
+def idempotency_key(field: str, value: Any) -> str:
+    """An idempotency key (``IDEMPOTENCY_KEY_PATTERN``)."""
+    if not isinstance(value, str) or re.fullmatch(IDEMPOTENCY_KEY_PATTERN, value) is None:
+        raise InvalidInputError(field, "must be 1 to 128 visible ASCII characters")
+    return value
 
 
 def amount(field: str, value: Any) -> float:

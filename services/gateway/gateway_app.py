@@ -34,7 +34,7 @@ from ray.serve import Application
 
 from aref.absorption.degradation import NEW_ORDERS, ORDER_RECEIPTS
 from aref.config import load_settings
-from services.base.checks import MAX_AMOUNT
+from services.base.checks import IDEMPOTENCY_KEY_PATTERN, MAX_AMOUNT
 from services.base.envelope import Envelope
 from services.base.faults import FaultDraw
 from services.base.guards import GuardPolicy
@@ -74,7 +74,7 @@ class PlaceOrder(BaseModel):
     recipient: str | None = Field(None, min_length=1, max_length=200)
     priority: Literal["low", "normal", "high", "critical"] = "normal"
     idempotency_key: str | None = Field(
-        None, min_length=1, max_length=128, description="a repeat with the same key answers the same order"
+        None, pattern=IDEMPOTENCY_KEY_PATTERN, description="a repeat with the same key answers the same order"
     )
 
 
@@ -161,7 +161,7 @@ class HandleShop:
 
 
 api = create_api("AREF gateway")
-IDEMPOTENCY_KEY = Header(None, alias="Idempotency-Key", min_length=1, max_length=128)
+IDEMPOTENCY_KEY = Header(None, alias="Idempotency-Key", pattern=IDEMPOTENCY_KEY_PATTERN)
 
 
 @serve.deployment(name="gateway", ray_actor_options={"num_cpus": 0.05}, health_check_period_s=1)

@@ -41,7 +41,7 @@ STATUSES = ("delivered", "failed", "shed")
 
 def keyed_id(idempotency_key: str) -> str:
     """The record id of the message sent with ``idempotency_key`` (the same on every replica)."""
-    key = checks.text("idempotency_key", idempotency_key, max_length=128)
+    key = checks.idempotency_key("idempotency_key", idempotency_key)
     return "NTF-" + hashlib.sha256(key.encode()).hexdigest()[:24]
 
 

@@ -26,6 +26,7 @@ from ray.serve import Application
 from aref.absorption.degradation import NOTIFICATION_RETRIES
 from aref.errors import InvalidInputError
 from services.base.admin import ADMIN
+from services.base.checks import IDEMPOTENCY_KEY_PATTERN
 from services.base.envelope import Envelope
 from services.base.faults import FaultDraw
 from services.base.replica import ServiceReplica, create_api, parse, respond
@@ -63,7 +64,7 @@ class Send(BaseModel):
     priority: Level = "normal"
     order_id: str | None = Field(None, max_length=64)
     idempotency_key: str | None = Field(
-        None, min_length=1, max_length=128, description="a repeat answers the delivered or shed message, unsent"
+        None, pattern=IDEMPOTENCY_KEY_PATTERN, description="a repeat answers the delivered or shed message, unsent"
     )
 
 

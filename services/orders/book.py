@@ -90,7 +90,7 @@ class OrderBook:
         self, key: str, customer: str, items: Sequence[Mapping[str, Any]], *, currency: str = "USD"
     ) -> tuple[dict[str, Any], bool]:
         """The order of idempotency ``key``, created on its first use: ``(order, created)``."""
-        key = checks.text("idempotency_key", key, max_length=128)
+        key = checks.idempotency_key("idempotency_key", key)
         draft = self._draft(self._ids("ORD"), customer, items, currency)
         request = {"customer": draft["customer"], "items": draft["items"], "currency": draft["currency"]}
         claim = self._store.update(KEYS, key, lambda c: None if c else {"order_id": draft["id"], "request": request})

@@ -25,7 +25,7 @@ from ray.serve import Application
 
 from aref.absorption.degradation import NEW_ORDERS, ORDER_FULFILMENT, ORDER_LISTINGS, ORDER_REPORTS
 from services.base.admin import ADMIN
-from services.base.checks import MAX_AMOUNT
+from services.base.checks import IDEMPOTENCY_KEY_PATTERN, MAX_AMOUNT
 from services.base.envelope import Envelope
 from services.base.replica import ServiceReplica, create_api, parse, respond
 from services.orders.book import OrderBook
@@ -38,7 +38,7 @@ TIER_GATES = {
     "create_order": NEW_ORDERS,
 }
 """Operation -> the tier feature it needs (``ReplicaRuntime.gate``)."""
-IDEMPOTENCY_KEY = Header(None, alias="Idempotency-Key", min_length=1, max_length=128)
+IDEMPOTENCY_KEY = Header(None, alias="Idempotency-Key", pattern=IDEMPOTENCY_KEY_PATTERN)
 
 
 class OrdersArgs(BaseModel):
@@ -58,7 +58,7 @@ class CreateOrder(BaseModel):
     items: list[Line] = Field(min_length=1, max_length=50)
     currency: str = Field("USD", min_length=3, max_length=3)
     idempotency_key: str | None = Field(
-        None, min_length=1, max_length=128, description="a repeat with the same key answers the same order (200)"
+        None, pattern=IDEMPOTENCY_KEY_PATTERN, description="a repeat with the same key answers the same order (200)"
     )
 
 

@@ -26,6 +26,9 @@ def test_valid_values_pass_normalised() -> None:
         (lambda v: checks.amount("f", v), True),
         (lambda v: checks.amount("f", v), float("inf")),
         (lambda v: checks.amount("f", v), 2.25e-51),  # rounds to no cent at all
+        (lambda v: checks.idempotency_key("f", v), "a b"),
+        (lambda v: checks.idempotency_key("f", v), "\ud800"),
+        (lambda v: checks.idempotency_key("f", v), "k" * 129),
         (lambda v: checks.amount("f", v), checks.MAX_AMOUNT + 1),
         (lambda v: checks.count("f", v), 1.5),
         (lambda v: checks.count("f", v), True),
