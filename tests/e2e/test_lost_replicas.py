@@ -162,6 +162,10 @@ def report(label: str, client: CarefulClient) -> tuple[int, int]:
     return first_failed, final_failed
 
 
+def no_recovery() -> bool:
+    return not api("GET", "/api/aref/recovery").json()["active"]
+
+
 def ready_for_orders() -> bool:
     """No fault acts and an order goes through (a breaker an earlier test left open closes on this
     traffic, and a tier that refuses new orders shows here)."""
@@ -173,8 +177,10 @@ def ready_for_orders() -> bool:
 
 @pytest.fixture
 def restored(stack: Stack) -> Iterator[None]:
-    """Start from a shop that takes orders; leave the replica counts as they were, no recovery at
-    work, and the shop taking orders again."""
+    """Start from a shop that takes orders and no recovery at work (a recovery that ends sets back
+    the replica counts it changed); leave the replica counts as they were, no recovery at work,
+    and the shop taking orders again."""
+    wait_for(no_recovery, timeout=180, what="no recovery at work")
     wait_for(ready_for_orders, timeout=READY_WITHIN_S, interval=2.0, what="the shop taking orders")
     before = {s: len(running_ids(s)) for s in SERVICES}
     yield
@@ -182,7 +188,7 @@ def restored(stack: Stack) -> Iterator[None]:
         api("POST", f"/api/aref/services/{service}/scale", json={"replicas": count})
     for service, count in before.items():
         wait_for(lambda s=service, n=count: len(running_ids(s)) == n, timeout=120, what=f"{service} back to {count}")
-    wait_for(lambda: not api("GET", "/api/aref/recovery").json()["active"], timeout=180, what="no recovery at work")
+    wait_for(no_recovery, timeout=180, what="no recovery at work")
     wait_for(ready_for_orders, timeout=READY_WITHIN_S, interval=2.0, what="the shop taking orders again")
 
 
